@@ -1,0 +1,3 @@
+/** Everything stored in `auth.db`. drizzle-kit reads this file to generate the auth migrations. */
+export * from './sessions';
+export * from './login-challenges';
