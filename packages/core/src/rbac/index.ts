@@ -1,0 +1,1 @@
+export { ROLES, hasAtLeast, isAdmin, isRole, parseRole, roleRank, type Role } from './roles';
