@@ -14,10 +14,11 @@ afterEach(() => {
 });
 
 describe('committed migrations', () => {
-  it('hub has the initial migration and the append-only trigger migration, in that order', () => {
+  it('hub has its migrations in order: initial, append-only triggers, system secrets', () => {
     expect(readJournal(migrationsFolder('hub')).map((entry) => entry.tag)).toEqual([
       '0000_init',
       '0001_audit_append_only',
+      '0002_system_secrets',
     ]);
   });
 
@@ -49,9 +50,9 @@ describe('migrationStatus', () => {
     try {
       expect(migrationStatus('hub', hub.sqlite)).toEqual({
         kind: 'hub',
-        available: 2,
+        available: 3,
         applied: 0,
-        pending: 2,
+        pending: 3,
         unrecognized: 0,
         level: null,
         upToDate: false,
@@ -67,11 +68,11 @@ describe('migrationStatus', () => {
     try {
       expect(migrationStatus('hub', hub.sqlite)).toEqual({
         kind: 'hub',
-        available: 2,
-        applied: 2,
+        available: 3,
+        applied: 3,
         pending: 0,
         unrecognized: 0,
-        level: '0001_audit_append_only',
+        level: '0002_system_secrets',
         upToDate: true,
       });
       expect(migrationStatus('auth', auth.sqlite)).toMatchObject({
@@ -101,7 +102,7 @@ describe('migrationStatus', () => {
     try {
       expect(migrationStatus('hub', before.sqlite)).toMatchObject({
         applied: 1,
-        pending: 1,
+        pending: 2,
         level: '0000_init',
         upToDate: false,
       });
@@ -113,7 +114,7 @@ describe('migrationStatus', () => {
 
     const after = openDatabase('hub', file);
     try {
-      expect(migrationStatus('hub', after.sqlite)).toMatchObject({ applied: 2, pending: 0, upToDate: true });
+      expect(migrationStatus('hub', after.sqlite)).toMatchObject({ applied: 3, pending: 0, upToDate: true });
       expect(triggerNames(after.sqlite)).toEqual(['audit_events_no_delete', 'audit_events_no_update']);
     } finally {
       after.close();
@@ -134,11 +135,11 @@ describe('migrationStatus', () => {
     try {
       expect(migrationStatus('hub', reopened.sqlite)).toEqual({
         kind: 'hub',
-        available: 2,
-        applied: 3,
+        available: 3,
+        applied: 4,
         pending: 0,
         unrecognized: 1,
-        level: '0001_audit_append_only',
+        level: '0002_system_secrets',
         upToDate: false,
       });
     } finally {

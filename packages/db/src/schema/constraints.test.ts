@@ -352,3 +352,13 @@ describe('CHECK constraints', () => {
     run(hub, "insert into config (key, value) values ('billing', '\"on\"')");
   });
 });
+
+describe('system_secrets', () => {
+  it('holds only encrypted envelopes, never a plaintext', () => {
+    run(hub, "insert into system_secrets (name, value) values ('audit_hmac_key', 'v1:0a1b2c3d:AAAA')");
+    expect(() =>
+      run(hub, "insert into system_secrets (name, value) values ('setup_code', 'ABCD-EFGH')"),
+    ).toThrow(/CHECK constraint failed: system_secrets_value_check/);
+    expect(count(hub, 'system_secrets')).toBe(1);
+  });
+});

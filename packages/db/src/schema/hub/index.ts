@@ -9,3 +9,4 @@ export * from './audit-events';
 export * from './config';
 export * from './credit-transactions';
 export * from './relations';
+export * from './system-secrets';
