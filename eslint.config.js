@@ -1,6 +1,7 @@
 // One lint config for the whole workspace: typescript-eslint's type-checked rules.
 // `no-floating-promises` and `no-misused-promises` matter most in a proxy that streams.
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -14,7 +15,9 @@ export default tseslint.config(
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', '*.mjs', '*.cjs'] },
+        projectService: {
+          allowDefaultProject: ['*.js', '*.mjs', '*.cjs', 'scripts/*.mjs', 'apps/server/bin/*.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -27,6 +30,17 @@ export default tseslint.config(
       eqeqeq: ['error', 'smart'],
       'no-console': 'off',
     },
+  },
+  {
+    // Plain JS launchers have no types to check against.
+    files: ['**/bin/*.js', 'scripts/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['apps/web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: reactHooks.configs.recommended.rules,
   },
   {
     files: ['**/*.test.ts', '**/*.test.tsx', '**/test/**'],
