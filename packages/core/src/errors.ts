@@ -34,11 +34,7 @@ export class ConfigError extends HubError {
 
 /** Why a ciphertext could not be opened. Never carries key material or plaintext. */
 export type DecryptionFailure =
-  | 'malformed'
-  | 'unknown_version'
-  | 'unknown_key'
-  | 'authentication_failed'
-  | 'legacy_failed';
+  'malformed' | 'unknown_version' | 'unknown_key' | 'authentication_failed' | 'legacy_failed';
 
 /** A ciphertext that cannot be decrypted: never answered with a plaintext fallback. */
 export class DecryptionError extends HubError {

@@ -1,0 +1,87 @@
+/**
+ * The HTTP application: one Fastify instance serving the API, the AI gateway and the built web app on one
+ * port. It receives everything it needs (no globals), so tests build it over temporary databases.
+ */
+import fs from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { appRouter, type AppRouter } from './routers/_app';
+import type { HubServices } from './services';
+import { createContext } from './trpc/context';
+import { HUB_VERSION } from './version';
+
+export interface AppOptions {
+  services: HubServices;
+  /** Folder of the built web app; when it holds no index.html a placeholder page is served instead. */
+  webDir: string;
+}
+
+export type HubApp = FastifyInstance<http.Server, http.IncomingMessage, http.ServerResponse, Logger>;
+
+export async function createApp({ services, webDir }: AppOptions): Promise<HubApp> {
+  const app = Fastify({
+    loggerInstance: services.logger,
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
+    // A request id for every request; a client-sent x-request-id is not trusted as unique, so it is ignored.
+    genReqId: () => crypto.randomUUID(),
+    trustProxy: services.env.trustProxy,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 500 },
+  });
+
+  await app.register(fastifyCookie);
+  app.addHook('onSend', (request, reply, payload, done) => {
+    reply.header('x-request-id', request.id);
+    done(null, payload);
+  });
+
+  app.get('/api/health', () => ({ ok: true, version: HUB_VERSION }));
+
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/api/trpc',
+    trpcOptions: {
+      router: appRouter,
+      createContext: (options) => createContext(services, options),
+      onError({ error, path, req }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') {
+          req.log.error({ err: error.cause ?? error, path }, 'procedure failed');
+        }
+      },
+    },
+  } satisfies FastifyTRPCPluginOptions<AppRouter>);
+
+  await serveWebApp(app, webDir);
+  return app;
+}
+
+async function serveWebApp(app: HubApp, webDir: string): Promise<void> {
+  if (!fs.existsSync(path.join(webDir, 'index.html'))) {
+    app.get('/', (_request, reply) => reply.type('text/html').send(placeholderPage()));
+    return;
+  }
+  await app.register(fastifyStatic, { root: webDir, wildcard: false, index: ['index.html'] });
+  // Client-side routes (/admin, /playground...) all load the app shell; unknown /api paths stay 404.
+  app.setNotFoundHandler((request, reply) => {
+    if (request.method === 'GET' && !request.url.startsWith('/api/')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply
+      .code(404)
+      .send({ error: 'not_found', message: `No route for ${request.method} ${request.url}` });
+  });
+}
+
+function placeholderPage(): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>aigne-hub</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body><main><h1>aigne-hub ${HUB_VERSION}</h1>
+<p>The hub is running. The web app has not been built: run <code>pnpm --filter @aigne-hub/web build</code>.</p>
+<p>Health: <a href="/api/health">/api/health</a></p></main></body></html>`;
+}

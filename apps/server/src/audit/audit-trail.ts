@@ -1,0 +1,144 @@
+/**
+ * The server side of the tamper-evident trail: appends events to `audit_events` chained onto the current head,
+ * inside the caller's transaction, and reads the chain back for verification and export.
+ *
+ * The head is read inside the same (IMMEDIATE) transaction as the insert, never cached: a CLI command writing
+ * while the hub runs (another process) then cannot fork the chain, and a rolled-back change leaves no event.
+ */
+import {
+  AUDIT_GENESIS_HASH,
+  auditKeyObject,
+  canonicalJson,
+  createAuditEvent,
+  verifyChain,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditVia,
+  type VerifyChainResult,
+} from '@aigne-hub/core';
+import {
+  auditEvents,
+  desc,
+  type HubDatabase,
+  type HubTransaction,
+  type AuditEvent as AuditRow,
+} from '@aigne-hub/db';
+import type { KeyObject } from 'node:crypto';
+
+/** Who acted and how they came in, as recorded on every event. */
+export interface AuditActor {
+  did: string | null;
+  role: string | null;
+  via: AuditVia | null;
+}
+
+/** Where a request came from. */
+export interface RequestMeta {
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export const SYSTEM_ACTOR: AuditActor = { did: null, role: null, via: 'system' };
+export const NO_REQUEST: RequestMeta = { requestId: null, ip: null, userAgent: null };
+
+/** What a caller says about an event; actor and request come separately so call sites stay short. */
+export type AuditRecord = Omit<
+  AuditEventInput,
+  'actorDid' | 'actorRole' | 'via' | 'ip' | 'userAgent' | 'requestId'
+>;
+
+export class AuditTrail {
+  readonly #key: KeyObject;
+
+  constructor(
+    private readonly db: HubDatabase,
+    auditKey: Uint8Array,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.#key = auditKeyObject(auditKey);
+  }
+
+  /**
+   * Appends one event inside `tx` (which must be a write transaction, see `writeTransaction`). If the
+   * surrounding transaction rolls back, so does the event; if the insert fails, the caller's change fails.
+   */
+  append(
+    tx: HubDatabase | HubTransaction,
+    actor: AuditActor,
+    request: RequestMeta,
+    record: AuditRecord,
+  ): AuditEvent {
+    const head = tx
+      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
+      .from(auditEvents)
+      .orderBy(desc(auditEvents.seq))
+      .limit(1)
+      .get();
+    const event = createAuditEvent(
+      { ...record, actorDid: actor.did, actorRole: actor.role, via: actor.via, ...request },
+      head ?? null,
+      this.#key,
+      { now: this.clock() },
+    );
+    tx.insert(auditEvents).values(toRow(event)).run();
+    return event;
+  }
+
+  /** Records an event that accompanies no other change (a denied call, a failed sign-in). */
+  record(actor: AuditActor, request: RequestMeta, record: AuditRecord): AuditEvent {
+    return writeTransaction(this.db, (tx) => this.append(tx, actor, request, record));
+  }
+
+  /** Verifies the whole chain, streaming rows so that memory stays flat for any length. */
+  verify(): VerifyChainResult {
+    return verifyChain(iterateEvents(this.db), this.#key);
+  }
+}
+
+/**
+ * Runs `fn` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so reading the audit head and
+ * appending after it cannot race another writer (another process included). `fn` must be synchronous.
+ */
+export function writeTransaction<T>(db: HubDatabase, fn: (tx: HubTransaction) => T): T {
+  return db.transaction(fn, { behavior: 'immediate' });
+}
+
+export function toRow(event: AuditEvent): AuditRow {
+  return { ...event, details: event.details === null ? null : canonicalJson(event.details) };
+}
+
+export function fromRow(row: AuditRow): AuditEvent {
+  return {
+    ...row,
+    via: row.via as AuditVia | null,
+    details: row.details === null ? null : (JSON.parse(row.details) as AuditEvent['details']),
+    prevHash: row.prevHash ?? AUDIT_GENESIS_HASH,
+  };
+}
+
+/** All events in chain order, one row at a time. */
+export function* iterateEvents(db: HubDatabase): Generator<AuditEvent> {
+  const statement = db.$client.prepare('SELECT * FROM audit_events ORDER BY seq');
+  for (const raw of statement.iterate() as Iterable<Record<string, unknown>>) {
+    yield fromRow({
+      seq: raw.seq as number,
+      id: raw.id as string,
+      ts: raw.ts as string,
+      actorDid: raw.actor_did as string | null,
+      actorRole: raw.actor_role as string | null,
+      via: raw.via as string | null,
+      ip: raw.ip as string | null,
+      userAgent: raw.user_agent as string | null,
+      requestId: raw.request_id as string | null,
+      action: raw.action as string,
+      targetType: raw.target_type as string | null,
+      targetId: raw.target_id as string | null,
+      outcome: raw.outcome as AuditRow['outcome'],
+      reason: raw.reason as string | null,
+      details: raw.details as string | null,
+      prevHash: raw.prev_hash as string | null,
+      hash: raw.hash as string,
+    });
+  }
+}

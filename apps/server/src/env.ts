@@ -1,0 +1,126 @@
+/**
+ * The hub's configuration from the environment. This is the only file that reads `process.env`; everything
+ * else receives a validated `Env`. Each variable carries a description: the configuration reference in the
+ * docs is generated from this schema so that it cannot drift.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ error: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+export const envSchema = z.object({
+  PORT: port.default(8090).describe('TCP port the hub listens on (API, AI gateway and web app on one port).'),
+  HOST: z
+    .string()
+    .trim()
+    .min(1)
+    .default('0.0.0.0')
+    .describe('Interface to listen on. Use 127.0.0.1 to accept local connections only.'),
+  HUB_DATA_DIR: z
+    .string()
+    .trim()
+    .min(1)
+    .default('./data')
+    .describe('Folder holding hub.db, auth.db, the master key file (unless HUB_KEY_FILE says otherwise).'),
+  HUB_ENCRYPTION_KEYS: optionalString.describe(
+    'Comma-separated base64 256-bit master keys; the first encrypts, all decrypt. When unset the key file is used (and created on first start).',
+  ),
+  HUB_KEY_FILE: optionalString.describe(
+    'Path of the master key file used when HUB_ENCRYPTION_KEYS is unset. Default: <HUB_DATA_DIR>/master.key.',
+  ),
+  HUB_PUBLIC_URL: optionalString
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
+    .describe(
+      'The URL people use to reach the hub (e.g. https://hub.example.com). Sets the sign-in domain, the cookie Secure flag and the allowed Origin. Default: http://localhost:<PORT>.',
+    ),
+  HUB_TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .default('false')
+    .transform((value) => value === 'true' || value === '1')
+    .describe(
+      'Trust X-Forwarded-For/-Proto from a reverse proxy in front of the hub (client addresses for rate limits, API key address rules and the audit trail). Only enable behind a proxy that sets them.',
+    ),
+  HUB_WEB_DIR: optionalString.describe('Folder of the built web app. Default: the apps/web build output.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log level of the structured JSON logs.'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production').describe('Runtime mode.'),
+  BLOCKLET_APP_EK: optionalString.describe(
+    'Set by Blocklet Server. With BLOCKLET_DID it selects Blocklet mode and derives the master key (HKDF).',
+  ),
+  BLOCKLET_DID: optionalString.describe('Set by Blocklet Server: the DID of this blocklet.'),
+  BLOCKLET_DATA_DIR: optionalString.describe(
+    'Set by Blocklet Server: the data folder used in Blocklet mode.',
+  ),
+  BLOCKLET_PORT: port.optional().describe('Set by Blocklet Server: the port to listen on in Blocklet mode.'),
+});
+
+export type EnvInput = z.input<typeof envSchema>;
+
+export interface Env {
+  port: number;
+  host: string;
+  dataDir: string;
+  encryptionKeys: string | undefined;
+  keyFile: string;
+  /** Without HUB_PUBLIC_URL this is undefined and the hub uses http://localhost:<bound port>. */
+  publicUrl: string | undefined;
+  webDir: string | undefined;
+  trustProxy: boolean;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
+  /** Present only when the process runs under Blocklet Server. */
+  blocklet: { appEk: string; did: string } | undefined;
+}
+
+/** Thrown for a configuration the hub cannot start with; the message is one line naming the variable. */
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/**
+ * Validates the environment. Unknown variables are ignored; a bad one fails with a one-line reason that
+ * names the variable but never echoes its value (it may be a key).
+ */
+export function loadEnv(source: Record<string, string | undefined> = process.env, cwd = process.cwd()): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new EnvError(`${name} ${issue?.message ?? 'is invalid'}`);
+  }
+  const raw = parsed.data;
+  const blocklet =
+    raw.BLOCKLET_APP_EK && raw.BLOCKLET_DID
+      ? { appEk: raw.BLOCKLET_APP_EK, did: raw.BLOCKLET_DID }
+      : undefined;
+  const port = blocklet && raw.BLOCKLET_PORT !== undefined ? raw.BLOCKLET_PORT : raw.PORT;
+  const dataDir = path.resolve(
+    cwd,
+    blocklet && raw.BLOCKLET_DATA_DIR ? raw.BLOCKLET_DATA_DIR : raw.HUB_DATA_DIR,
+  );
+  return {
+    port,
+    host: raw.HOST,
+    dataDir,
+    encryptionKeys: raw.HUB_ENCRYPTION_KEYS,
+    keyFile: raw.HUB_KEY_FILE ? path.resolve(cwd, raw.HUB_KEY_FILE) : path.join(dataDir, 'master.key'),
+    publicUrl: raw.HUB_PUBLIC_URL?.replace(/\/+$/, ''),
+    webDir: raw.HUB_WEB_DIR ? path.resolve(cwd, raw.HUB_WEB_DIR) : undefined,
+    trustProxy: raw.HUB_TRUST_PROXY,
+    logLevel: raw.LOG_LEVEL,
+    nodeEnv: raw.NODE_ENV,
+    blocklet,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The composition root: from a validated environment to a listening hub. The CLI's `start` and the tests
+ * both come through here, so what the tests start is what an operator runs.
+ */
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ConfigError, DecryptionError } from '@aigne-hub/core';
+import { openHubDatabases, type HubDatabases } from '@aigne-hub/db';
+import type { Logger } from 'pino';
+import { createApp, type HubApp } from './app';
+import { SYSTEM_ACTOR, NO_REQUEST, writeTransaction } from './audit/audit-trail';
+import { prepareOwnerSetup } from './auth/owner-setup';
+import type { Env } from './env';
+import { loadKeyring, type LoadedKeyring } from './keys/master-key';
+import { loadOrCreateAuditKey } from './keys/system-secrets';
+import { createLogger } from './logger';
+import { createHubServices, type HubServices } from './services';
+
+export interface RunningHub {
+  url: string;
+  port: number;
+  env: Env;
+  keys: LoadedKeyring;
+  databases: HubDatabases;
+  services: HubServices;
+  app: HubApp;
+  logger: Logger;
+  /** The one-time owner setup code, while the hub has no owner. */
+  setupCode: string | null;
+  close(): Promise<void>;
+}
+
+const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Opens the data folder with its keys: the part of start-up shared with the CLI's offline commands. */
+export function openHub(
+  env: Env,
+  logger: Logger,
+  clock?: () => Date,
+): { keys: LoadedKeyring; services: HubServices } {
+  fs.mkdirSync(env.dataDir, { recursive: true, mode: 0o700 });
+  const keys = loadKeyring(env);
+  const databases = openHubDatabases({ dataDir: env.dataDir });
+  try {
+    let auditKey: { key: Buffer; created: boolean };
+    try {
+      auditKey = loadOrCreateAuditKey(databases.hub.db, keys.keyring);
+    } catch (error) {
+      if (error instanceof DecryptionError) {
+        throw new ConfigError(
+          `the configured master key cannot decrypt this data folder (${error.reason}); start with the key it was created with`,
+        );
+      }
+      throw error;
+    }
+    const services = createHubServices({
+      env,
+      logger,
+      databases,
+      keyring: keys.keyring,
+      auditKey: auditKey.key,
+      ...(clock && { clock }),
+    });
+    if (auditKey.created) {
+      writeTransaction(services.hubDb, (tx) =>
+        services.audit.append(tx, SYSTEM_ACTOR, NO_REQUEST, {
+          action: 'system.initialize',
+          outcome: 'success',
+          targetType: 'hub',
+          details: { keySource: keys.source, keyIds: [...keys.keyring.keyIds] },
+        }),
+      );
+    }
+    return { keys, services };
+  } catch (error) {
+    databases.close();
+    throw error;
+  }
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** The hub's clock (tests move it to expire challenges and sessions). */
+  clock?: () => Date;
+}
+
+export async function startHub(env: Env, options: StartOptions = {}): Promise<RunningHub> {
+  const logger = options.logger ?? createLogger(env);
+  const { keys, services } = openHub(env, logger, options.clock);
+  const { databases } = services;
+  let app: HubApp | undefined;
+  let setupCode: string | null;
+  try {
+    setupCode = prepareOwnerSetup(services.hubDb, keys.keyring, env.dataDir);
+    app = await createApp({ services, webDir: env.webDir ?? DEFAULT_WEB_DIR });
+    await app.listen({ port: env.port, host: env.host });
+  } catch (error) {
+    await app?.close();
+    databases.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : env.port;
+  services.publicUrl.bind(port);
+  const running = app;
+  return {
+    url: services.publicUrl.href,
+    port,
+    env,
+    keys,
+    databases,
+    services,
+    app: running,
+    logger,
+    setupCode,
+    async close() {
+      await running.close();
+      databases.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export { startHub, type RunningHub } from './hub';
+export { loadEnv, type Env } from './env';
+export { HUB_VERSION } from './version';

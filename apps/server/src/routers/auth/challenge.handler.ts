@@ -1,0 +1,8 @@
+import type { Context } from '../../trpc/context';
+import type { HandlerOptions } from '../../trpc/types';
+import type { ChallengeInput } from './challenge.schema';
+
+export async function challengeHandler({ ctx, input }: HandlerOptions<Context, ChallengeInput>) {
+  const challenge = await ctx.services.challenges.issue(input?.did, ctx.request.ip);
+  return { nonce: challenge.nonce, message: challenge.message, expiresAt: challenge.expiresAt.toISOString() };
+}
