@@ -4,7 +4,7 @@
  * and write the audit event in it.
  */
 import { randomUUID } from 'node:crypto';
-import { checkRoleChange, NotFoundError, ValidationError, type Role } from '@aigne-hub/core';
+import { checkRoleChange, ForbiddenError, NotFoundError, ValidationError, type Role } from '@aigne-hub/core';
 import {
   and,
   count,
@@ -126,4 +126,29 @@ export function adjustCredits(
     })
     .run();
   return { balance: updated.credits };
+}
+
+/** The role a user has right now, read inside the caller's transaction (null when the user is gone). */
+export function currentRole(tx: Tx, did: string): Role | null {
+  return findUser(tx, did)?.role ?? null;
+}
+
+/**
+ * Hands the owner role from `fromDid` to `toDid` in one transaction: the target becomes owner first, then the
+ * caller steps down to admin, so the hub has an owner at every point and the owner rules (`checkRoleChange`)
+ * hold for both steps. NOT_FOUND for an unknown target is decided before the caller's role is checked.
+ */
+export function transferOwnership(
+  tx: HubTransaction,
+  fromDid: string,
+  toDid: string,
+): { targetFrom: Role; callerFrom: Role } {
+  const target = findUser(tx, toDid);
+  if (!target) throw new NotFoundError('No user with that DID');
+  const callerRole = currentRole(tx, fromDid);
+  if (callerRole !== 'owner') throw new ForbiddenError('Only the owner can transfer ownership');
+  if (toDid === fromDid) throw new ValidationError('You already own the hub; choose another user');
+  const promoted = setRole(tx, callerRole, toDid, 'owner');
+  setRole(tx, callerRole, fromDid, 'admin');
+  return { targetFrom: promoted.from, callerFrom: callerRole };
 }
