@@ -4,6 +4,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isHubError } from '@aigne-hub/core';
+import { registerAuditCommands } from './cli/audit';
+import { CliError, EXIT } from './cli/common';
+import { registerKeysCommands } from './cli/keys';
+import { registerOwnerCommands } from './cli/owner';
 import { EnvError, loadEnv } from './env';
 import { startHub } from './hub';
 import { HUB_VERSION } from './version';
@@ -12,7 +16,10 @@ export function buildCli(): Command {
   const program = new Command('aigne-hub')
     .description('A self-hosted AI gateway hub.')
     .version(HUB_VERSION)
-    .showHelpAfterError()
+    // Usage errors as one line, like every other error (subcommands inherit this and exitOverride).
+    .configureOutput({
+      outputError: (text, write) => write(`aigne-hub: ${text.trim().replace(/^error: /, '')} (see --help)\n`),
+    })
     .exitOverride();
 
   program
@@ -72,6 +79,9 @@ export function buildCli(): Command {
       process.once('SIGTERM', stop);
     });
 
+  registerOwnerCommands(program);
+  registerKeysCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 
@@ -86,18 +96,22 @@ function describeKeySource(source: string, keyFile: string | undefined): string 
   }
 }
 
-/** Turns any failure into one line on stderr and an exit code (no stack: it is not for the operator). */
+/**
+ * Turns any failure into one line on stderr and an exit code (no stack: it is not for the operator):
+ * 0 done (also --help and --version), 1 failed, 2 called wrongly (unknown command or option, bad value).
+ */
 export async function runCli(argv: string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // Commander has printed the message (or the help) already.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    const known = error instanceof EnvError || isHubError(error);
+    const known = error instanceof EnvError || error instanceof CliError || isHubError(error);
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`aigne-hub: ${known ? '' : 'unexpected error: '}${message.split('\n')[0]}\n`);
-    process.exitCode = 1;
+    process.exitCode = error instanceof CliError ? error.exitCode : EXIT.failure;
   }
 }

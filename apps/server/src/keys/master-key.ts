@@ -26,7 +26,8 @@ export interface LoadedKeyring {
   created: boolean;
 }
 
-const KEY_FILE_HEADER = [
+/** The comment lines at the top of every key file (see also `writeKeyFile`). */
+export const KEY_FILE_HEADER = [
   '# aigne-hub master keys: one base64 256-bit key per line; the first encrypts, all decrypt.',
   '# Back this file up apart from the data folder. Without it, stored provider credentials cannot be read.',
 ];
@@ -57,7 +58,11 @@ function ensureKeyFile(file: string): boolean {
   }
 }
 
-function readKeyFile(file: string): Buffer[] {
+/**
+ * The keys of a key file, in file order (the first encrypts). Refuses a file other users can read: the keys
+ * decrypt every stored credential.
+ */
+export function readKeyFile(file: string): Buffer[] {
   let stat: fs.Stats;
   let text: string;
   try {
