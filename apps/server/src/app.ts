@@ -40,6 +40,20 @@ export async function createApp({ services, webDir }: AppOptions): Promise<HubAp
     reply.header('x-request-id', request.id);
     done(null, payload);
   });
+  // One line per request. The path only: query strings can carry tRPC input, which is not the log's business.
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?', 1)[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        ip: request.ip,
+      },
+      'request',
+    );
+    done();
+  });
 
   app.get('/api/health', () => ({ ok: true, version: HUB_VERSION }));
 

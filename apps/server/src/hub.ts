@@ -14,6 +14,7 @@ import type { Env } from './env';
 import { loadKeyring, type LoadedKeyring } from './keys/master-key';
 import { loadOrCreateAuditKey } from './keys/system-secrets';
 import { createLogger } from './logger';
+import { acquireHubLock } from './runtime/hub-lock';
 import { createHubServices, type HubServices } from './services';
 
 export interface RunningHub {
@@ -86,7 +87,16 @@ export interface StartOptions {
 
 export async function startHub(env: Env, options: StartOptions = {}): Promise<RunningHub> {
   const logger = options.logger ?? createLogger(env);
-  const { keys, services } = openHub(env, logger, options.clock);
+  // Held while serving, so that `keys rotate` refuses to change the key under a running hub (runtime/hub-lock).
+  const lock = acquireHubLock(env.dataDir, 'serve');
+  let opened: ReturnType<typeof openHub>;
+  try {
+    opened = openHub(env, logger, options.clock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  const { keys, services } = opened;
   const { databases } = services;
   let app: HubApp | undefined;
   let setupCode: string | null;
@@ -97,6 +107,7 @@ export async function startHub(env: Env, options: StartOptions = {}): Promise<Ru
   } catch (error) {
     await app?.close();
     databases.close();
+    lock.release();
     throw error;
   }
   const address = app.server.address();
@@ -114,8 +125,12 @@ export async function startHub(env: Env, options: StartOptions = {}): Promise<Ru
     logger,
     setupCode,
     async close() {
-      await running.close();
-      databases.close();
+      try {
+        await running.close();
+        databases.close();
+      } finally {
+        lock.release();
+      }
     },
   };
 }

@@ -29,4 +29,43 @@ export const EXPECTATIONS: Record<string, Expectation> = {
   'apiKeys.create': { access: 'authed', apiKey: false },
   'apiKeys.rotate': { access: 'authed', apiKey: false },
   'apiKeys.revoke': { access: 'authed' },
+
+  'auditEvents.list': { access: 'admin' },
+  'auditEvents.export': { access: 'admin' },
+  'auditEvents.verify': { access: 'admin' },
+
+  'users.list': { access: 'admin' },
+  'users.byDid': { access: 'admin' },
+  'users.setRole': { access: 'admin', apiKey: false },
+  'users.grantCredits': { access: 'admin' },
+  'users.revokeSessions': { access: 'admin' },
+  'users.transferOwnership': { access: 'owner', apiKey: false },
+
+  'config.get': { access: 'admin' },
+  'config.update': { access: 'admin' },
+
+  'usage.summary': { access: 'admin' },
+  'usage.byUser': { access: 'admin' },
+  'usage.byModel': { access: 'admin' },
+  'usage.byProvider': { access: 'admin' },
+  'usage.byApiKey': { access: 'admin' },
+
+  'providers.list': { access: 'admin' },
+  'providers.byId': { access: 'admin' },
+  'providers.create': { access: 'admin' },
+  'providers.update': { access: 'admin' },
+  'providers.delete': { access: 'admin' },
+  'providers.setEnabled': { access: 'admin' },
+
+  'credentials.list': { access: 'admin' },
+  'credentials.byId': { access: 'admin' },
+  'credentials.create': { access: 'admin' },
+  'credentials.update': { access: 'admin' },
+  'credentials.delete': { access: 'admin' },
+  'credentials.setEnabled': { access: 'admin' },
+  'credentials.test': { access: 'admin' },
+
+  'modelRates.list': { access: 'authed' },
+  'modelRates.upsert': { access: 'admin' },
+  'modelRates.delete': { access: 'admin' },
 };

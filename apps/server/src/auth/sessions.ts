@@ -73,12 +73,25 @@ export function resolveSession(
   return { ok: true, session };
 }
 
-/** Live sessions of one user, newest first. */
-export function listSessions(db: AuthDatabase, did: string, now: Date): Session[] {
+/** Live sessions of one user (not revoked, not expired, not idle too long), newest first. */
+export function listSessions(
+  db: AuthDatabase,
+  did: string,
+  now: Date,
+  lifetimes: Settings['sessions'],
+): Session[] {
+  const idleSince = new Date(now.getTime() - lifetimes.idleTimeoutMinutes * 60_000);
   return db
     .select()
     .from(sessions)
-    .where(and(eq(sessions.did, did), isNull(sessions.revokedAt), gt(sessions.expiresAt, now)))
+    .where(
+      and(
+        eq(sessions.did, did),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, now),
+        gt(sessions.lastSeenAt, idleSince),
+      ),
+    )
     .orderBy(desc(sessions.createdAt))
     .all();
 }

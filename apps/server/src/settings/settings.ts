@@ -136,10 +136,7 @@ export class SettingsStore {
       changed.push(section);
       tx.insert(config)
         .values({ key: CONFIG_KEY_PREFIX + section, value: next, updatedBy: actorDid })
-        .onConflictDoUpdate({
-          target: config.key,
-          set: { value: next, updatedBy: actorDid, updatedAt: new Date() },
-        })
+        .onConflictDoUpdate({ target: config.key, set: { value: next, updatedBy: actorDid } })
         .run();
     }
     this.#cache = undefined;

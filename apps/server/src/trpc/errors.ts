@@ -47,7 +47,10 @@ export function toTRPCError(error: TRPCError): TRPCError | null {
         cause,
       });
     }
-    return new TRPCError({ code: 'BAD_REQUEST', message: 'That value is not allowed', cause });
+    if (violation.kind === 'check' || violation.kind === 'not_null') {
+      return new TRPCError({ code: 'BAD_REQUEST', message: 'That value is not allowed', cause });
+    }
+    // A trigger abort (the append-only audit table) is the hub's fault, not the caller's: internal error.
   }
   return null;
 }
