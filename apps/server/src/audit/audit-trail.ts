@@ -11,19 +11,15 @@ import {
   canonicalJson,
   createAuditEvent,
   verifyChain,
+  type AuditChainHead,
   type AuditEvent,
   type AuditEventInput,
   type AuditVia,
   type VerifyChainResult,
 } from '@aigne-hub/core';
-import {
-  auditEvents,
-  desc,
-  type HubDatabase,
-  type HubTransaction,
-  type AuditEvent as AuditRow,
-} from '@aigne-hub/db';
+import { type HubDatabase, type HubTransaction, type AuditEvent as AuditRow } from '@aigne-hub/db';
 import type { KeyObject } from 'node:crypto';
+import { connectionOf, prepared } from '../db/prepared';
 
 /** Who acted and how they came in, as recorded on every event. */
 export interface AuditActor {
@@ -48,6 +44,10 @@ export type AuditRecord = Omit<
   'actorDid' | 'actorRole' | 'via' | 'ip' | 'userAgent' | 'requestId'
 >;
 
+export interface AuditChainWriter {
+  append(actor: AuditActor, request: RequestMeta, record: AuditRecord): AuditEvent;
+}
+
 export class AuditTrail {
   readonly #key: KeyObject;
 
@@ -69,20 +69,30 @@ export class AuditTrail {
     request: RequestMeta,
     record: AuditRecord,
   ): AuditEvent {
-    const head = tx
-      .select({ seq: auditEvents.seq, hash: auditEvents.hash })
-      .from(auditEvents)
-      .orderBy(desc(auditEvents.seq))
-      .limit(1)
-      .get();
-    const event = createAuditEvent(
-      { ...record, actorDid: actor.did, actorRole: actor.role, via: actor.via, ...request },
-      head ?? null,
-      this.#key,
-      { now: this.clock() },
-    );
-    tx.insert(auditEvents).values(toRow(event)).run();
-    return event;
+    return this.writer(tx).append(actor, request, record);
+  }
+
+  /**
+   * Appends several events inside one transaction, reading the head once (the gateway's group commit). Use it
+   * only inside `tx`; prepared statements keep this off drizzle's per-call query building.
+   */
+  writer(tx: HubDatabase | HubTransaction): AuditChainWriter {
+    const connection = connectionOf(tx);
+    let head = (prepared(connection, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() ??
+      null) as AuditChainHead | null;
+    return {
+      append: (actor, request, record) => {
+        const event = createAuditEvent(
+          { ...record, actorDid: actor.did, actorRole: actor.role, via: actor.via, ...request },
+          head,
+          this.#key,
+          { now: this.clock() },
+        );
+        prepared(connection, INSERT_EVENT).run(toRow(event));
+        head = { seq: event.seq, hash: event.hash };
+        return event;
+      },
+    };
   }
 
   /** Records an event that accompanies no other change (a denied call, a failed sign-in). */
@@ -103,6 +113,11 @@ export class AuditTrail {
 export function writeTransaction<T>(db: HubDatabase, fn: (tx: HubTransaction) => T): T {
   return db.transaction(fn, { behavior: 'immediate' });
 }
+
+const INSERT_EVENT = `INSERT INTO audit_events (seq, id, ts, actor_did, actor_role, via, ip, user_agent, request_id,
+  action, target_type, target_id, outcome, reason, details, prev_hash, hash) VALUES (@seq, @id, @ts, @actorDid,
+  @actorRole, @via, @ip, @userAgent, @requestId, @action, @targetType, @targetId, @outcome, @reason, @details,
+  @prevHash, @hash)`;
 
 export function toRow(event: AuditEvent): AuditRow {
   return { ...event, details: event.details === null ? null : canonicalJson(event.details) };

@@ -5,17 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { generateApiKey, hashApiKey, isRole, parseApiKey, type Role } from '@aigne-hub/core';
-import {
-  and,
-  apiKeys,
-  eq,
-  gt,
-  or,
-  users,
-  type ApiKey,
-  type HubDatabase,
-  type HubTransaction,
-} from '@aigne-hub/db';
+import { apiKeys, eq, type ApiKey, type HubDatabase, type HubTransaction } from '@aigne-hub/db';
+import { connectionOf, dateOf, jsonOf, prepared } from '../db/prepared';
 import { ipAllowed } from './ip-allow';
 
 /** What a key may be used for: `ai` the AI gateway endpoints, `api` the hub's tRPC API as its user. */
@@ -101,16 +92,15 @@ export function checkApiKey(db: HubDatabase, secret: string, ip: string | null, 
   const parsed = parseApiKey(secret);
   if (!parsed.ok) return { ok: false, reason: 'malformed' };
   const hash = hashApiKey(secret);
-  const row = db
-    .select({ key: apiKeys, role: users.role })
-    .from(apiKeys)
-    .innerJoin(users, eq(users.did, apiKeys.userDid))
-    .where(
-      or(eq(apiKeys.hash, hash), and(eq(apiKeys.previousHash, hash), gt(apiKeys.previousHashExpiresAt, now))),
-    )
-    .get();
-  if (!row || !isRole(row.role)) return { ok: false, reason: 'unknown' };
-  const { key } = row;
+  const connection = connectionOf(db);
+  // Prepared once: this runs on every API request (see db/prepared.ts).
+  const raw = prepared(
+    connection,
+    `SELECT k.*, u.role AS owner_role FROM api_keys k JOIN users u ON u.did = k.user_did
+     WHERE k.hash = ? OR (k.previous_hash = ? AND k.previous_hash_expires_at > ?)`,
+  ).get(hash, hash, now.getTime()) as (ApiKeyRow & { owner_role: string }) | undefined;
+  if (!raw || !isRole(raw.owner_role)) return { ok: false, reason: 'unknown' };
+  const key = apiKeyFromRow(raw);
   const who = { keyId: key.id, userDid: key.userDid };
   if (key.revokedAt) return { ok: false, reason: 'revoked', ...who };
   if (key.expiresAt && key.expiresAt.getTime() <= now.getTime())
@@ -118,9 +108,50 @@ export function checkApiKey(db: HubDatabase, secret: string, ip: string | null, 
   if (key.allowedIps && !ipAllowed(ip, key.allowedIps))
     return { ok: false, reason: 'ip_not_allowed', ...who };
   if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
-    db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id)).run();
+    prepared(connection, 'UPDATE api_keys SET last_used_at = ? WHERE id = ?').run(now.getTime(), key.id);
   }
-  return { ok: true, key, role: row.role };
+  return { ok: true, key, role: raw.owner_role };
+}
+
+/** An `api_keys` row as SQLite returns it. */
+interface ApiKeyRow {
+  id: string;
+  user_did: string;
+  name: string;
+  prefix: string;
+  last4: string;
+  hash: string;
+  previous_hash: string | null;
+  previous_hash_expires_at: number | null;
+  scopes: string;
+  allowed_models: string | null;
+  allowed_ips: string | null;
+  rate_limit_per_minute: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+  created_at: number;
+}
+
+function apiKeyFromRow(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    userDid: row.user_did,
+    name: row.name,
+    prefix: row.prefix,
+    last4: row.last4,
+    hash: row.hash,
+    previousHash: row.previous_hash,
+    previousHashExpiresAt: dateOf(row.previous_hash_expires_at),
+    scopes: jsonOf<string[]>(row.scopes) ?? [],
+    allowedModels: jsonOf<string[]>(row.allowed_models),
+    allowedIps: jsonOf<string[]>(row.allowed_ips),
+    rateLimitPerMinute: row.rate_limit_per_minute,
+    expiresAt: dateOf(row.expires_at),
+    revokedAt: dateOf(row.revoked_at),
+    lastUsedAt: dateOf(row.last_used_at),
+    createdAt: new Date(row.created_at),
+  };
 }
 
 export const API_KEY_FAILURE_MESSAGES: Record<ApiKeyFailure, string> = {

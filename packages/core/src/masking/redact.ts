@@ -164,7 +164,11 @@ class Redactor {
       if (item === undefined) {
         continue;
       }
-      out.push([this.text(key), this.walk(item, depth, secret || isSecretFieldName(key))]);
+      const name = keyInfo(key);
+      out.push([
+        truncate(name.text, this.limits.maxStringLength),
+        this.walk(item, depth, secret || name.secret),
+      ]);
     }
     if (entries.length > keep) {
       out.push(['[truncated]', `[+${entries.length - keep} more keys]`]);
@@ -172,6 +176,24 @@ class Redactor {
     // fromEntries defines own properties, so a key named `__proto__` stays data and never sets a prototype.
     return Object.fromEntries(out);
   }
+}
+
+/**
+ * Field names repeat endlessly (every log line and audit event has the same few), and scrubbing a name such as
+ * `inputTokens` runs the whole text scrubber (it contains "token"). So each name's scrubbed text and whether it
+ * marks a secret are remembered; the memo is bounded, because names can come from untrusted input.
+ */
+const KEY_MEMO_LIMIT = 5000;
+const keyMemo = new Map<string, { text: string; secret: boolean }>();
+
+function keyInfo(key: string): { text: string; secret: boolean } {
+  let info = keyMemo.get(key);
+  if (info === undefined) {
+    info = { text: redactText(key), secret: isSecretFieldName(key) };
+    if (keyMemo.size >= KEY_MEMO_LIMIT) keyMemo.clear();
+    keyMemo.set(key, info);
+  }
+  return info;
 }
 
 /** A property's value, or `'[Unreadable]'` when its getter throws. */
