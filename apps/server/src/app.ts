@@ -10,6 +10,9 @@ import fastifyStatic from '@fastify/static';
 import { fastifyTRPCPlugin, type FastifyTRPCPluginOptions } from '@trpc/server/adapters/fastify';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { GatewayError } from './gateway/errors';
+import { registerAigneRoutes } from './gateway/routes/aigne';
+import { registerOpenAIRoutes } from './gateway/routes/openai';
 import { appRouter, type AppRouter } from './routers/_app';
 import type { HubServices } from './services';
 import { createContext } from './trpc/context';
@@ -56,6 +59,27 @@ export async function createApp({ services, webDir }: AppOptions): Promise<HubAp
   });
 
   app.get('/api/health', () => ({ ok: true, version: HUB_VERSION }));
+
+  // Errors Fastify raises itself (malformed JSON, a body over the limit, a wrong content type): the gateway's
+  // dialects answer in OpenAI's error shape, everything else in a plain one. Never a stack.
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'unhandled error');
+    const message = status === 500 ? 'Internal error' : error.message;
+    if (/^\/api\/(v1|v2|ai)\//.test(request.url)) {
+      const type =
+        status === 413 ? 'request_too_large' : status === 500 ? 'api_error' : 'invalid_request_error';
+      return reply
+        .code(status)
+        .send(new GatewayError(status, type, error.code ?? 'invalid_request', message).toBody());
+    }
+    return reply.code(status).send({ error: error.code ?? 'error', message });
+  });
+
+  registerOpenAIRoutes(app, services);
+  registerAigneRoutes(app, services);
+
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/api/trpc',

@@ -7,6 +7,7 @@ import type { AuthDatabase, HubDatabase, HubDatabases } from '@aigne-hub/db';
 import type { Logger } from 'pino';
 import { AuditTrail } from './audit/audit-trail';
 import { ChallengeIssuer } from './auth/login';
+import { Gateway } from './gateway/service';
 import { AuthThrottle } from './auth/throttle';
 import type { Env } from './env';
 import { SettingsStore } from './settings/settings';
@@ -60,6 +61,7 @@ export interface HubServices {
   settings: SettingsStore;
   throttle: AuthThrottle;
   challenges: ChallengeIssuer;
+  gateway: Gateway;
   publicUrl: PublicUrl;
 }
 
@@ -74,7 +76,10 @@ export function createHubServices(input: {
   const clock = input.clock ?? (() => new Date());
   const hubDb = input.databases.hub.db;
   const settings = new SettingsStore(hubDb);
-  const services: Omit<HubServices, 'challenges'> & { challenges?: ChallengeIssuer } = {
+  const services: Omit<HubServices, 'challenges' | 'gateway'> & {
+    challenges?: ChallengeIssuer;
+    gateway?: Gateway;
+  } = {
     env: input.env,
     logger: input.logger,
     clock,
@@ -88,5 +93,6 @@ export function createHubServices(input: {
     publicUrl: new PublicUrl(input.env.publicUrl),
   };
   services.challenges = new ChallengeIssuer(services as HubServices);
+  services.gateway = new Gateway(services as HubServices);
   return services as HubServices;
 }

@@ -115,7 +115,7 @@ export interface SigV4Failure {
 }
 
 const AUTHORIZATION =
-  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/;
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;:-]+), ?Signature=([0-9a-f]{64})$/;
 
 /**
  * Verifies the request's SigV4 signature against `secrets` (access key id -> secret access key) for the
@@ -147,7 +147,8 @@ export function verifySigV4(
   if (
     typeof amzDate !== 'string' ||
     !amzDate.startsWith(date) ||
-    !signedHeaders.includes('host') ||
+    // HTTP/2 clients sign the `:authority` pseudo-header in place of `host` (the AWS SDK does).
+    !(signedHeaders.includes('host') || signedHeaders.includes(':authority')) ||
     !signedHeaders.includes('x-amz-date')
   ) {
     return {

@@ -3,6 +3,7 @@ import type { GoogleGenAI } from '@google/genai';
 import { PreconditionFailedError } from '@aigne-hub/core';
 import type { UpstreamCall, UpstreamTarget } from '../upstream';
 import { httpStatusOf, jsonErrorMessage, messageOf, networkErrorCode } from '../upstream-error';
+import { parseDuration } from './retry-after';
 import { SDK_TIMEOUT_MARGIN_MS, type UpstreamErrorInfo, type WireAdapter } from './types';
 
 /** The Gemini API version the hub speaks (the SDK's default, pinned so an SDK update cannot move it). */
@@ -30,8 +31,10 @@ export async function geminiClient(target: UpstreamTarget, call: UpstreamCall): 
 }
 
 /**
- * `@google/genai` throws `ApiError` whose message is the JSON error body. Google answers a bad key with
- * 400 INVALID_ARGUMENT (reason API_KEY_INVALID), not 401, so that reason counts as a rejection too.
+ * `@google/genai` throws `ApiError` whose message is the JSON error body (prefixed with `got status: ...` when
+ * the error arrived inside a stream). Google answers a bad key with 400 INVALID_ARGUMENT (reason
+ * API_KEY_INVALID), not 401, so that reason counts as a rejection too. A 429 says how long to wait in a
+ * google.rpc.RetryInfo detail rather than a header.
  */
 export function describeGeminiError(error: unknown): UpstreamErrorInfo {
   const status = httpStatusOf(error);
@@ -41,7 +44,34 @@ export function describeGeminiError(error: unknown): UpstreamErrorInfo {
     return { status, message: code ? `Connection failed (${code})` : raw, rejected: false };
   }
   const rejected = status === 401 || status === 403 || (status === 400 && raw.includes('API_KEY_INVALID'));
-  return { status, message: jsonErrorMessage(raw) ?? raw, rejected };
+  const body = googleErrorBody(raw);
+  return {
+    status,
+    message: jsonErrorMessage(body) ?? raw,
+    rejected,
+    retryAfterSeconds: retryDelayOf(body),
+  };
+}
+
+/** The JSON error body inside an `ApiError` message, or null when there is none. */
+function googleErrorBody(message: string): unknown {
+  const start = message.indexOf('{');
+  if (start === -1) return null;
+  try {
+    return JSON.parse(message.slice(start)) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function retryDelayOf(body: unknown): number | null {
+  const details = (body as { error?: { details?: unknown } } | null)?.error?.details;
+  if (!Array.isArray(details)) return null;
+  for (const detail of details as { '@type'?: unknown; retryDelay?: unknown }[]) {
+    if (detail['@type'] === 'type.googleapis.com/google.rpc.RetryInfo')
+      return parseDuration(detail.retryDelay);
+  }
+  return null;
 }
 
 export const geminiWire: WireAdapter = {

@@ -9,7 +9,7 @@ export type { UpstreamErrorInfo, WireAdapter } from './types';
 export { openaiClient } from './openai';
 export { anthropicClient } from './anthropic';
 export { geminiClient, GEMINI_API_VERSION } from './gemini';
-export { bedrockControlClient } from './bedrock';
+export { bedrockControlClient, bedrockRuntimeClient, bedrockRuntimeEndpoint } from './bedrock';
 
 const ADAPTERS: Readonly<Record<WireFormat, WireAdapter>> = {
   openai: openaiWire,

@@ -8,6 +8,8 @@ export interface UpstreamErrorInfo {
   message: string;
   /** The upstream refused the credential itself (not the request): the key is wrong, revoked or unauthorised. */
   rejected: boolean;
+  /** How long the upstream asked us to wait (Retry-After header or the provider's own hint), in seconds. */
+  retryAfterSeconds?: number | null;
 }
 
 /**
