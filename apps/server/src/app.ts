@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { GatewayError } from './gateway/errors';
 import { registerAigneRoutes } from './gateway/routes/aigne';
 import { registerOpenAIRoutes } from './gateway/routes/openai';
+import { registerDidConnectRoutes } from './auth/did-connect/routes';
 import { appRouter, type AppRouter } from './routers/_app';
 import type { HubServices } from './services';
 import { createContext } from './trpc/context';
@@ -80,6 +81,7 @@ export async function createApp({ services, webDir }: AppOptions): Promise<HubAp
   registerOpenAIRoutes(app, services);
   registerAigneRoutes(app, services);
 
+  registerDidConnectRoutes(app, services);
 
   await app.register(fastifyTRPCPlugin, {
     prefix: '/api/trpc',

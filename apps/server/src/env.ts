@@ -64,6 +64,17 @@ export const envSchema = z.object({
     'Set by Blocklet Server: the data folder used in Blocklet mode.',
   ),
   BLOCKLET_PORT: port.optional().describe('Set by Blocklet Server: the port to listen on in Blocklet mode.'),
+  BLOCKLET_APP_URL: optionalString
+    .pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional())
+    .describe(
+      'Set by Blocklet Server: the URL of the app the hub runs in. In Blocklet mode it is the public URL unless HUB_PUBLIC_URL is set.',
+    ),
+  BLOCKLET_SESSION_SECRET: optionalString.describe(
+    'Set by Blocklet Server: the key of its login tokens. @blocklet/sdk reads it to verify who is signed in; in Blocklet mode the hub refuses to start without it (or BLOCKLET_APP_SK).',
+  ),
+  BLOCKLET_APP_SK: optionalString.describe(
+    "Set by older Blocklet Servers: the app's secret key, from which @blocklet/sdk derives the login token key when BLOCKLET_SESSION_SECRET is absent.",
+  ),
 });
 
 export type EnvInput = z.input<typeof envSchema>;
@@ -82,6 +93,12 @@ export interface Env {
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
   /** Present only when the process runs under Blocklet Server. */
   blocklet: { appEk: string; did: string } | undefined;
+  /**
+   * Where @blocklet/sdk takes the key that verifies Blocklet Server login tokens from (it reads the variable
+   * itself; the hub never holds the key): BLOCKLET_SESSION_SECRET, else a key derived from BLOCKLET_APP_SK.
+   * Undefined when neither is set, and then Blocklet mode refuses to start.
+   */
+  blockletLoginKey: 'session-secret' | 'app-sk' | undefined;
 }
 
 /** Thrown for a configuration the hub cannot start with; the message is one line naming the variable. */
@@ -116,11 +133,16 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     dataDir,
     encryptionKeys: raw.HUB_ENCRYPTION_KEYS,
     keyFile: raw.HUB_KEY_FILE ? path.resolve(cwd, raw.HUB_KEY_FILE) : path.join(dataDir, 'master.key'),
-    publicUrl: raw.HUB_PUBLIC_URL?.replace(/\/+$/, ''),
+    publicUrl: (raw.HUB_PUBLIC_URL ?? (blocklet ? raw.BLOCKLET_APP_URL : undefined))?.replace(/\/+$/, ''),
     webDir: raw.HUB_WEB_DIR ? path.resolve(cwd, raw.HUB_WEB_DIR) : undefined,
     trustProxy: raw.HUB_TRUST_PROXY,
     logLevel: raw.LOG_LEVEL,
     nodeEnv: raw.NODE_ENV,
     blocklet,
+    blockletLoginKey: raw.BLOCKLET_SESSION_SECRET
+      ? 'session-secret'
+      : raw.BLOCKLET_APP_SK
+        ? 'app-sk'
+        : undefined,
   };
 }

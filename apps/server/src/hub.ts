@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { createApp, type HubApp } from './app';
 import { SYSTEM_ACTOR, NO_REQUEST, writeTransaction } from './audit/audit-trail';
 import { prepareOwnerSetup } from './auth/owner-setup';
+import { prepareBlocklet, type BlockletStartReport } from './blocklet/start';
 import type { Env } from './env';
 import { loadKeyring, type LoadedKeyring } from './keys/master-key';
 import { loadOrCreateAuditKey } from './keys/system-secrets';
@@ -26,8 +27,10 @@ export interface RunningHub {
   services: HubServices;
   app: HubApp;
   logger: Logger;
-  /** The one-time owner setup code, while the hub has no owner. */
+  /** The one-time owner setup code, while the hub has no owner (never under Blocklet Server). */
   setupCode: string | null;
+  /** Under Blocklet Server: what its start did (credentials re-encrypted from @blocklet/sdk ciphertext). */
+  blocklet: BlockletStartReport | null;
   close(): Promise<void>;
 }
 
@@ -99,9 +102,12 @@ export async function startHub(env: Env, options: StartOptions = {}): Promise<Ru
   const { keys, services } = opened;
   const { databases } = services;
   let app: HubApp | undefined;
-  let setupCode: string | null;
+  let setupCode: string | null = null;
+  let blocklet: BlockletStartReport | null = null;
   try {
-    setupCode = prepareOwnerSetup(services.hubDb, keys.keyring, env.dataDir);
+    // Under Blocklet Server, owners are Blocklet Server's: no setup code (blocklet/start.ts).
+    if (env.blocklet) blocklet = await prepareBlocklet(services);
+    else setupCode = prepareOwnerSetup(services.hubDb, keys.keyring, env.dataDir);
     app = await createApp({ services, webDir: env.webDir ?? DEFAULT_WEB_DIR });
     await app.listen({ port: env.port, host: env.host });
   } catch (error) {
@@ -124,6 +130,7 @@ export async function startHub(env: Env, options: StartOptions = {}): Promise<Ru
     app: running,
     logger,
     setupCode,
+    blocklet,
     async close() {
       try {
         await running.close();

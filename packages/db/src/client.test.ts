@@ -29,7 +29,7 @@ const HUB_TABLES = [
   'usage_records',
   'users',
 ];
-const AUTH_TABLES = ['__drizzle_migrations', 'login_challenges', 'sessions'];
+const AUTH_TABLES = ['__drizzle_migrations', 'did_connect_sessions', 'login_challenges', 'sessions'];
 
 function tableNames(sqlite: SqliteConnection): string[] {
   return sqlite

@@ -22,8 +22,11 @@ describe('committed migrations', () => {
     ]);
   });
 
-  it('auth has one initial migration', () => {
-    expect(readJournal(migrationsFolder('auth')).map((entry) => entry.tag)).toEqual(['0000_init']);
+  it('auth has its migrations in order: initial, DID Connect sessions', () => {
+    expect(readJournal(migrationsFolder('auth')).map((entry) => entry.tag)).toEqual([
+      '0000_init',
+      '0001_did_connect_sessions',
+    ]);
   });
 
   it('every journal entry has its SQL file and there are no stray SQL files', () => {
@@ -76,8 +79,8 @@ describe('migrationStatus', () => {
         upToDate: true,
       });
       expect(migrationStatus('auth', auth.sqlite)).toMatchObject({
-        applied: 1,
-        level: '0000_init',
+        applied: 2,
+        level: '0001_did_connect_sessions',
         upToDate: true,
       });
     } finally {

@@ -8,6 +8,7 @@ import type { RequestMeta } from '../audit/audit-trail';
 import { readSessionCookie, sessionCookieName } from '../auth/cookies';
 import type { OriginHeaders } from '../auth/origin';
 import { resolvePrincipal, type AuthFailure, type Principal } from '../auth/principal';
+import { blockletLoginCookie } from '../blocklet/session';
 import type { HubServices } from '../services';
 
 export interface ResponseControl {
@@ -42,6 +43,7 @@ export async function createContext(
       ? authorization.replace(/^Bearer\s+/i, '').trim()
       : null;
   const cookie = readSessionCookie(req.cookies);
+  const blockletCookie = blockletLoginCookie(services.env, req.cookies);
   const request = {
     requestId: req.id,
     ip: req.ip,
@@ -58,7 +60,7 @@ export async function createContext(
   };
   let resolution;
   try {
-    resolution = await resolvePrincipal(services, { bearer, cookie }, request.ip);
+    resolution = await resolvePrincipal(services, { bearer, cookie, blockletCookie }, request.ip, request);
   } catch (error) {
     return {
       services,
@@ -70,8 +72,9 @@ export async function createContext(
       response,
     };
   }
-  // A cookie that no longer opens a session is removed, so the browser stops sending it.
-  if (resolution.source === 'cookie' && resolution.failure) {
+  // A hub cookie that no longer opens a session is removed, so the browser stops sending it (Blocklet
+  // Server's own cookie is Blocklet Server's to manage).
+  if (resolution.source === 'cookie' && resolution.failure?.kind === 'session') {
     response.clearCookie(sessionCookieName(services.publicUrl.secure), { path: '/' });
   }
   return {

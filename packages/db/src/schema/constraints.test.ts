@@ -203,6 +203,15 @@ describe('unique constraints', () => {
     insertSession('s1');
     expect(() => insertSession('s2')).toThrow(/UNIQUE constraint failed: sessions\.token_hash/);
   });
+
+  it('DID Connect session state must be JSON', () => {
+    const insertState = (token: string, state: string) =>
+      run(auth, 'insert into did_connect_sessions (token, state, expires_at) values (?, ?, 1)', token, state);
+    insertState('t1', '{"status":"created"}');
+    expect(() => insertState('t2', 'not json')).toThrow(
+      /CHECK constraint failed: did_connect_sessions_state_check/,
+    );
+  });
 });
 
 describe('foreign keys', () => {

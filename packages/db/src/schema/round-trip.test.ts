@@ -37,10 +37,13 @@ import {
   users,
 } from './hub/index';
 import {
+  type DidConnectSession,
   type LoginChallenge,
+  type NewDidConnectSession,
   type NewLoginChallenge,
   type NewSession,
   type Session,
+  didConnectSessions,
   loginChallenges,
   sessions,
 } from './auth/index';
@@ -426,5 +429,27 @@ describe('auth.db round trips', () => {
       .run();
     const read: LoginChallenge | undefined = dbs.auth.db.select().from(loginChallenges).get();
     expect(read).toEqual({ ...row, usedAt: T2, did: 'did:abt:owner' });
+  });
+
+  it('DID Connect sessions (the protocol state as JSON)', () => {
+    const row: NewDidConnectSession = {
+      token: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      pollKeyHash: 'ab'.repeat(32),
+      state: { status: 'scanned', currentStep: 0, challenge: 'C0FFEE', extraParams: {} },
+      did: null,
+      createdAt: T1,
+      expiresAt: T2,
+      verifiedAt: null,
+      consumedAt: null,
+    };
+    dbs.auth.db.insert(didConnectSessions).values(row).run();
+    dbs.auth.db
+      .update(didConnectSessions)
+      .set({ did: 'did:abt:owner', verifiedAt: T2 })
+      .where(eq(didConnectSessions.token, row.token))
+      .run();
+    const read: DidConnectSession | undefined = dbs.auth.db.select().from(didConnectSessions).get();
+    expect(read).toEqual({ ...row, did: 'did:abt:owner', verifiedAt: T2 });
+    expectTypeOf<DidConnectSession['state']>().toEqualTypeOf<Record<string, unknown>>();
   });
 });

@@ -1,4 +1,5 @@
 import { login } from '../../auth/login';
+import { assertStandaloneSignIn } from '../../blocklet/mode';
 import { sessionCookieName, sessionCookieOptions } from '../../auth/cookies';
 import type { Context } from '../../trpc/context';
 import type { HandlerOptions } from '../../trpc/types';
@@ -10,6 +11,7 @@ import type { LoginInput } from './login.schema';
  * returned once, for programs that send it as `Authorization: Bearer`.
  */
 export async function loginHandler({ ctx, input }: HandlerOptions<Context, LoginInput>) {
+  assertStandaloneSignIn(ctx.services.env);
   const result = await login(ctx.services, input, ctx.request);
   const secure = ctx.services.publicUrl.secure;
   ctx.response.setCookie(

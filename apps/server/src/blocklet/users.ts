@@ -1,0 +1,50 @@
+/**
+ * Blocklet users in hub.db. Under Blocklet Server the person and their role are Blocklet Server's; the hub
+ * still needs a `users` row for what is its own (credits, API keys, usage). So on every verified Blocklet
+ * request the row is made to match: created on first sight (with the starting credits, like a first
+ * sign-in) and given the role Blocklet Server says, each change audited. A request that changes nothing
+ * writes nothing.
+ *
+ * Blocklet Server is the authority on roles here, so the hub's owner rules (the last owner cannot be
+ * demoted...) do not apply to these changes: they only mirror what an owner decided in Blocklet Server.
+ */
+import { eq, users as usersTable } from '@aigne-hub/db';
+import { writeTransaction, type RequestMeta } from '../audit/audit-trail';
+import type { HubServices } from '../services';
+import { ensureUser, findUser } from '../users/users';
+import type { BlockletUser } from './session';
+
+export function syncBlockletUser(services: HubServices, user: BlockletUser, request: RequestMeta): void {
+  const existing = findUser(services.hubDb, user.did);
+  if (existing && existing.role === user.role) return;
+  const now = services.clock();
+  const newUserCredits = services.settings.get().credits.newUserCredits;
+  writeTransaction(services.hubDb, (tx) => {
+    const actor = { did: user.did, role: user.role, via: 'blocklet' as const };
+    let current = findUser(tx, user.did);
+    if (!current) {
+      current = ensureUser(tx, user.did, newUserCredits, now).user;
+      services.audit.append(tx, actor, request, {
+        action: 'users.create',
+        outcome: 'success',
+        targetType: 'user',
+        targetId: user.did,
+        details: { role: current.role, credits: current.credits, source: 'Blocklet Server' },
+      });
+    }
+    if (current.role === user.role) return;
+    tx.update(usersTable).set({ role: user.role }).where(eq(usersTable.did, user.did)).run();
+    services.audit.append(tx, actor, request, {
+      action: 'users.syncRole',
+      outcome: 'success',
+      targetType: 'user',
+      targetId: user.did,
+      details: {
+        from: current.role,
+        to: user.role,
+        blockletRole: user.blockletRole,
+        source: 'Blocklet Server',
+      },
+    });
+  });
+}
