@@ -35,6 +35,16 @@ export async function createApp({ services, webDir }: AppOptions): Promise<HubAp
     genReqId: () => crypto.randomUUID(),
     trustProxy: services.env.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Slow clients cannot hold connections open (slowloris): the headers must arrive within
+    // headersTimeout and the whole request within requestTimeout (Node answers 408 and closes). Node checks
+    // these on an interval; a short one keeps the limits close to what is configured. Headers over 16 KiB
+    // get 431.
+    requestTimeout: services.env.requestTimeoutMs,
+    http: {
+      headersTimeout: services.env.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, services.env.headersTimeoutMs / 2),
+      maxHeaderSize: 16 * 1024,
+    },
     return503OnClosing: true,
     routerOptions: { maxParamLength: 500 },
   });

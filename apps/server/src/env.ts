@@ -50,6 +50,24 @@ export const envSchema = z.object({
     .describe(
       'Trust X-Forwarded-For/-Proto from a reverse proxy in front of the hub (client addresses for rate limits, API key address rules and the audit trail). Only enable behind a proxy that sets them.',
     ),
+  HUB_HEADERS_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(500, 'must be at least 500')
+    .max(300_000, 'must be at most 300000')
+    .default(15_000)
+    .describe(
+      'Milliseconds a client has to send the request line and headers; slower connections (slowloris) are closed.',
+    ),
+  HUB_REQUEST_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1_000, 'must be at least 1000')
+    .max(3_600_000, 'must be at most 3600000')
+    .default(120_000)
+    .describe(
+      'Milliseconds a client has to send a whole request (headers and body); a body trickled slower is refused. Answers, streams included, are not limited by it.',
+    ),
   HUB_WEB_DIR: optionalString.describe('Folder of the built web app. Default: the apps/web build output.'),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -89,6 +107,10 @@ export interface Env {
   publicUrl: string | undefined;
   webDir: string | undefined;
   trustProxy: boolean;
+  /** Time allowed for a request's line and headers (HUB_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** Time allowed for a whole request, never less than the headers' (HUB_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
   /** Present only when the process runs under Blocklet Server. */
@@ -136,6 +158,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     publicUrl: (raw.HUB_PUBLIC_URL ?? (blocklet ? raw.BLOCKLET_APP_URL : undefined))?.replace(/\/+$/, ''),
     webDir: raw.HUB_WEB_DIR ? path.resolve(cwd, raw.HUB_WEB_DIR) : undefined,
     trustProxy: raw.HUB_TRUST_PROXY,
+    headersTimeoutMs: raw.HUB_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: Math.max(raw.HUB_REQUEST_TIMEOUT_MS, raw.HUB_HEADERS_TIMEOUT_MS),
     logLevel: raw.LOG_LEVEL,
     nodeEnv: raw.NODE_ENV,
     blocklet,

@@ -106,6 +106,8 @@ afterAll(async () => {
 });
 
 beforeEach(async () => {
+  // A quiet spell, so that no credential carries a streak of failures from an earlier test.
+  t.time.offsetMs += 5 * 60_000;
   fake.reset();
   fake.chat = {};
   fake.keyFaults.clear();
@@ -326,14 +328,43 @@ describe('failover between credentials', () => {
         'SELECT credential_id FROM usage_records ORDER BY ts DESC LIMIT 1',
       );
       expect(record!.credential_id).toBe(credentialIds.second);
-      const [first] = rows<{ status: string; cooldown_until: number }>(
+      const [first] = rows<{ status: string; cooldown_until: number | null }>(
         'SELECT status, cooldown_until FROM credentials WHERE id = ?',
         credentialIds.first,
       );
-      expect(first).toMatchObject({ status: 'cooling' });
-      expect(first!.cooldown_until).toBeGreaterThan(Date.now());
+      if (label === '429') {
+        // The provider said to wait: credential 1 cools down at once.
+        expect(first).toMatchObject({ status: 'cooling' });
+        expect(first!.cooldown_until).toBeGreaterThan(Date.now());
+      } else {
+        // One 5xx is a blip, not a broken credential: it stays in rotation.
+        expect(first).toEqual({ status: 'healthy', cooldown_until: null });
+      }
     });
   }
+
+  it('three 5xx in a row open the circuit: the credential cools down and is passed over', async () => {
+    fake.keyFaults.set(KEY_1, { type: 'status', status: 500 });
+    for (let i = 0; i < 3; i++) {
+      await sdk(await keyFor()).chat.completions.create({
+        model: 'openai/gpt-4o-mini',
+        messages: [{ role: 'user', content: `streak ${i}` }],
+      });
+    }
+    const [first] = rows<{ status: string; cooldown_until: number }>(
+      'SELECT status, cooldown_until FROM credentials WHERE id = ?',
+      credentialIds.first,
+    );
+    expect(first).toMatchObject({ status: 'cooling' });
+    const calls = fake.requests.length;
+    await sdk(await keyFor()).chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: [{ role: 'user', content: 'after the streak' }],
+    });
+    // Only credential 2 was asked.
+    expect(fake.requests.length).toBe(calls + 1);
+    expect(fake.requests.at(-1)!.headers.authorization).toBe(`Bearer ${KEY_2}`);
+  });
 
   it('credential 1 times out: the call succeeds on credential 2', async () => {
     await owner.config.update.mutate({ gateway: { upstreamTimeoutMs: 1000 } });
@@ -366,7 +397,20 @@ describe('failover between credentials', () => {
     expect(error.message).toMatch(/Every credential for openai\/gpt-4o-mini failed/);
     const [record] = rows<{ status: string }>('SELECT status FROM usage_records ORDER BY ts DESC LIMIT 1');
     expect(record!.status).toBe('error');
-    // Now both are cooling down: the next call fails fast without calling upstream.
+    // Two more failures each open both circuits...
+    for (let i = 0; i < 2; i++) {
+      expect(
+        (
+          await failed(
+            sdk(await keyFor()).chat.completions.create({
+              model: 'openai/gpt-4o-mini',
+              messages: [{ role: 'user', content: 'x' }],
+            }),
+          )
+        ).status,
+      ).toBe(502);
+    }
+    // ...and now both are cooling down: the next call fails fast without calling upstream.
     const calls = fake.requests.length;
     const again = await failed(
       sdk(await keyFor()).chat.completions.create({

@@ -1,9 +1,13 @@
 /**
  * Credential choice and health for the gateway's failover. Per request: the enabled credentials of the
  * provider, weighted; a credential that failed is skipped for the rest of that request. A credential that
- * answered 429/5xx/timeouts cools down (circuit breaker: exponential backoff, or the provider's Retry-After)
- * and is tried again when the cooldown ends; one that answered 401/403 is marked invalid, audited, and skipped
- * until an admin fixes it. Health lives in the database so that the admin app shows it.
+ * answered 429 cools down at once for the provider's Retry-After (the provider said so). One that failed with
+ * 5xx, a timeout or a broken connection cools down only after OPEN_AFTER_FAILURES failures in a row (circuit
+ * breaker, exponential backoff): a single transient error says little about the next call, and cooling every
+ * credential on every blip turns a flaky upstream into an outage (the reliability suite showed it: with one
+ * failure in three, two credentials were almost always both cooling). Cooled credentials are tried again when
+ * the cooldown ends. One that answered 401/403 is marked invalid, audited, and skipped until an admin fixes
+ * it. Health lives in the database so that the admin app shows it.
  */
 import { randomInt } from 'node:crypto';
 import { and, credentials, eq, sql, type Credential, type HubDatabase } from '@aigne-hub/db';
@@ -12,13 +16,16 @@ import { credentialFromRow } from '../db/rows';
 import { SYSTEM_ACTOR, writeTransaction, type AuditTrail, type RequestMeta } from '../audit/audit-trail';
 import type { UpstreamFailure } from './adapters/types';
 
+/** Transient failures in a row (no success between, each within FAILURE_STREAK_MS) that open the circuit. */
+const OPEN_AFTER_FAILURES = 3;
+const FAILURE_STREAK_MS = 60_000;
 const BASE_COOLDOWN_MS = 10_000;
 const MAX_COOLDOWN_MS = 5 * 60_000;
 const RATE_LIMIT_COOLDOWN_MS = 30_000;
 
 export class CredentialPool {
-  /** Consecutive failures per credential (reset by a success), for the backoff. */
-  readonly #failures = new Map<string, number>();
+  /** Consecutive transient failures per credential (reset by a success or a quiet minute), for the breaker. */
+  readonly #failures = new Map<string, { count: number; lastMs: number }>();
 
   constructor(
     private readonly db: HubDatabase,
@@ -98,13 +105,16 @@ export class CredentialPool {
       return null;
     }
     if (!['rate_limited', 'server', 'timeout', 'connection'].includes(failure.kind)) return null;
-    const count = (this.#failures.get(credential.id) ?? 0) + 1;
-    this.#failures.set(credential.id, count);
+    const streak = this.#failures.get(credential.id);
+    const nowMs = now.getTime();
+    const count = streak && nowMs - streak.lastMs < FAILURE_STREAK_MS ? streak.count + 1 : 1;
+    this.#failures.set(credential.id, { count, lastMs: nowMs });
+    if (failure.kind !== 'rate_limited' && count < OPEN_AFTER_FAILURES) return null;
     const backoff =
       failure.kind === 'rate_limited'
         ? (failure.retryAfterSeconds ?? 0) * 1000 || RATE_LIMIT_COOLDOWN_MS
-        : Math.min(MAX_COOLDOWN_MS, BASE_COOLDOWN_MS * 2 ** (count - 1));
-    const until = now.getTime() + backoff;
+        : Math.min(MAX_COOLDOWN_MS, BASE_COOLDOWN_MS * 2 ** (count - OPEN_AFTER_FAILURES));
+    const until = nowMs + backoff;
     this.db
       .update(credentials)
       .set({

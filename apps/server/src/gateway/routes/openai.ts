@@ -38,7 +38,33 @@ const imageBody = z.looseObject({
 });
 
 /** Validates a body, answering 400 in OpenAI's shape with the first offending field as `param`. */
+/**
+ * How deep a gateway body may nest. Real requests (tool schemas included) stay far below; a body nested
+ * thousands deep would overflow the stack of every recursive walk after it (validation, token estimates,
+ * JSON.stringify to upstream), so it is refused before any of them runs.
+ */
+export const MAX_BODY_DEPTH = 128;
+
+/** Whether `value` nests arrays/objects deeper than `max`, found without recursion. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  while (pending.length > 0) {
+    const [item, depth] = pending.pop()!;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  if (nestsDeeperThan(body, MAX_BODY_DEPTH)) {
+    throw badRequest(
+      'invalid_request',
+      `Invalid request: the body nests deeper than ${MAX_BODY_DEPTH} levels`,
+      null,
+    );
+  }
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
