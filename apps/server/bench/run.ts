@@ -64,6 +64,19 @@ interface Figures {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time the server process spent per answered request (µs): a figure other load on the machine hardly moves. */
+  cpuPerRequestUs: number;
+}
+
+/** User + system CPU time of a process so far, in ms (Linux /proc; clock ticks of 10 ms). */
+function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 async function load(
@@ -71,6 +84,7 @@ async function load(
   headers: Record<string, string>,
   body: string,
   connections: number,
+  pid?: number,
 ): Promise<Figures> {
   const run = (duration: number) =>
     autocannon({
@@ -82,12 +96,15 @@ async function load(
       duration,
     });
   await run(1); // warm up (JIT, connection pools)
+  const cpuBefore = cpuMsOf(pid);
   const result = await run(SECONDS);
+  const cpuMs = cpuMsOf(pid) - cpuBefore;
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     errors: result.errors + result.non2xx + result.timeouts,
+    cpuPerRequestUs: result.requests.total > 0 ? (cpuMs * 1000) / result.requests.total : NaN,
   };
 }
 
@@ -120,7 +137,7 @@ async function ensurePortkey(): Promise<string> {
   return entry;
 }
 
-const fmt = (n: number, digits = 0) => n.toFixed(digits).padStart(9);
+const fmt = (n: number, digits = 0) => (Number.isNaN(n) ? 'n/a' : n.toFixed(digits)).padStart(9);
 
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hub-bench-'));
@@ -155,11 +172,13 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf(hub.child.pid!))), 200);
 
   let portkeyUrl: string | null = null;
+  let portkeyPid: number | undefined;
   if (!SKIP.has('portkey')) {
     const entry = await ensurePortkey();
     const port = 18787 + Math.floor(Math.random() * 1000);
-    await start(process.execPath, [entry, `--port=${port}`], {}, /Ready for connections/);
+    const portkey = await start(process.execPath, [entry, `--port=${port}`], {}, /Ready for connections/);
     portkeyUrl = `http://127.0.0.1:${port}`;
+    portkeyPid = portkey.child.pid;
   }
 
   const body = (stream: boolean, model: string) =>
@@ -197,10 +216,9 @@ async function main(): Promise<void> {
   );
   print();
   print(
-    'mode    conns |  upstream rps  p50  p99 |       hub rps  p50  p99  added p50  added p99 |   portkey rps  p50  p99 | hub/portkey',
+    'mode    conns |  upstream rps   p50   p99 |      hub rps   p50   p99 added p50 added p99 cpu µs/req |  portkey rps   p50   p99 cpu µs/req | hub/portkey',
   );
-  const ratios: { mode: string; connections: number; ratio: number }[] = [];
-  const figures: Record<string, Figures> = {};
+  const ratios: { connections: number; ratio: number }[] = [];
   for (const stream of SKIP.has('stream') ? [false] : [false, true]) {
     const mode = stream ? 'stream' : 'json';
     for (const connections of CONNECTIONS) {
@@ -215,6 +233,7 @@ async function main(): Promise<void> {
         targets.hub.headers,
         body(stream, targets.hub.model),
         connections,
+        hub.child.pid,
       );
       const viaPortkey = targets.portkey
         ? await load(
@@ -222,13 +241,19 @@ async function main(): Promise<void> {
             targets.portkey.headers,
             body(stream, targets.portkey.model),
             connections,
+            portkeyPid,
           )
         : null;
-      figures[`${mode}:${connections}`] = viaHub;
       const ratio = viaPortkey ? viaHub.rps / viaPortkey.rps : NaN;
-      ratios.push({ mode, connections, ratio });
+      if (!stream) ratios.push({ connections, ratio });
+      const cells = (f: Figures) => `${fmt(f.rps)} ${fmt(f.p50, 1)} ${fmt(f.p99, 1)}`;
       print(
-        `${mode.padEnd(6)} ${String(connections).padStart(5)} |${fmt(direct.rps)} ${fmt(direct.p50, 1)}${fmt(direct.p99, 1)} |${fmt(viaHub.rps)} ${fmt(viaHub.p50, 1)}${fmt(viaHub.p99, 1)} ${fmt(viaHub.p50 - direct.p50, 1)} ${fmt(viaHub.p99 - direct.p99, 1)} |${viaPortkey ? `${fmt(viaPortkey.rps)} ${fmt(viaPortkey.p50, 1)}${fmt(viaPortkey.p99, 1)}` : '      n/a'.padEnd(29)} | ${Number.isNaN(ratio) ? 'n/a' : `${ratio.toFixed(2)}x`}${viaHub.errors ? `  (hub errors: ${viaHub.errors})` : ''}`,
+        [
+          `${mode.padEnd(6)} ${String(connections).padStart(5)} | ${cells(direct)}`,
+          ` ${cells(viaHub)} ${fmt(viaHub.p50 - direct.p50, 1)} ${fmt(viaHub.p99 - direct.p99, 1)} ${fmt(viaHub.cpuPerRequestUs)}`,
+          viaPortkey ? ` ${cells(viaPortkey)} ${fmt(viaPortkey.cpuPerRequestUs)}` : ' n/a'.padEnd(40),
+          ` ${Number.isNaN(ratio) ? 'n/a' : `${ratio.toFixed(2)}x`}${viaHub.errors ? `  (hub errors: ${viaHub.errors})` : ''}`,
+        ].join(' |'),
       );
     }
   }
@@ -300,14 +325,12 @@ async function main(): Promise<void> {
   }
 
   print();
-  for (const { mode, connections, ratio } of ratios.filter((r) => r.mode === 'json')) {
-    void mode;
+  for (const { connections, ratio } of ratios) {
     print(
       `throughput ratio hub/portkey at ${connections} connections: ${Number.isNaN(ratio) ? 'n/a' : `${ratio.toFixed(2)}x`}`,
     );
   }
   fs.rmSync(work, { recursive: true, force: true });
-  void figures;
 }
 
 main().then(

@@ -6,7 +6,8 @@
  * `CreditReservations` for requests that run at the same time).
  */
 import { InsufficientCreditsError } from '@aigne-hub/core';
-import { eq, MICRO_CREDITS_PER_CREDIT, users, type HubDatabase, type ModelRate } from '@aigne-hub/db';
+import { MICRO_CREDITS_PER_CREDIT, type HubDatabase, type ModelRate } from '@aigne-hub/db';
+import { connectionOf, prepared } from '../db/prepared';
 import type { TokenUsage } from './adapters/types';
 
 export function costMicroCredits(rate: ModelRate | null, usage: TokenUsage, images = 0): number {
@@ -37,7 +38,8 @@ export class CreditReservations {
 
   /** Admits and holds `estimateMicro` for `did`, or throws 402. Returns the release function. */
   reserve(db: HubDatabase, did: string, estimateMicro: number): () => void {
-    const row = db.select({ credits: users.credits }).from(users).where(eq(users.did, did)).get();
+    const row = prepared(connectionOf(db), 'SELECT credits FROM users WHERE did = ?').get(did) as
+      { credits: number } | undefined;
     const held = this.#held.get(did) ?? 0;
     if (!row || row.credits - held <= 0) {
       throw new InsufficientCreditsError(
