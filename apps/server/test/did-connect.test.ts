@@ -17,6 +17,7 @@ import {
   scan,
   startConnect,
   startConnectOk,
+  submitAnswer,
   userPkOf,
   type ConnectStart,
 } from './did-wallet';
@@ -355,6 +356,33 @@ describe('refused wallet answers', () => {
         (r) => r.reason,
       ),
     ).toEqual(['did-connect: Session not found or expired', 'did-connect: Challenge mismatch']);
+  });
+
+  it('the web wallet’s GET …/auth/submit is held to the same checks: refused when forged, signs in when right', async () => {
+    const person = newWallet();
+    const attacker = newWallet();
+    const { start, callback, challenge } = await scanned(person);
+    await expectRefused(
+      start,
+      submitAnswer(callback, {
+        userPk: userPkOf(attacker),
+        userInfo: await answerToken(attacker, challenge, { iss: didOf(person) }),
+      }),
+      'Invalid JWT token',
+      didOf(person),
+    );
+
+    const fresh = await scanned(person);
+    expect(
+      await submitAnswer(fresh.callback, {
+        userPk: userPkOf(person),
+        userInfo: await answerToken(person, fresh.challenge),
+      }),
+    ).toMatchObject({ status: 'ok' });
+    expect((await pollJson(fresh.start)).body).toMatchObject({
+      status: 'succeed',
+      user: { did: didOf(person) },
+    });
   });
 
   it('two answers racing for one sign-in: only one is verified', async () => {

@@ -59,6 +59,7 @@ const BLOCKLET_FAILURE_MESSAGES: Record<BlockletFailure | 'not_blocklet', string
   malformed: 'The Blocklet Server login token is malformed',
   unverified: 'The Blocklet Server login token could not be verified',
   expired: 'The Blocklet Server sign-in has expired; sign in again',
+  not_login_token: 'This Blocklet Server token is not a login token',
   unsupported_did: 'This kind of DID cannot use the hub',
   not_blocklet: 'Under Blocklet Server, sign in through Blocklet Server',
 };

@@ -8,6 +8,11 @@
  * The identity headers Blocklet Server's gateway adds (`x-user-did`, `x-user-role`...) are never read, and
  * neither is the SDK's `middlewares.auth`, which trusts them: anything that reaches the hub's port directly
  * can send any header, but cannot sign a login token.
+ *
+ * The hub is also stricter than the SDK about what it accepts: Blocklet Server signs more than login tokens
+ * with the same key (refresh tokens, other kinds of session certificate), and the SDK takes any of them as a
+ * login. Only what Blocklet Server issues when a person signs in (`type: 'user'`, not a refresh token) is a
+ * way into the hub.
  */
 import { DID_ABT_PREFIX, parseAbtDid, type Role } from '@aigne-hub/core';
 import type { Env } from '../env';
@@ -24,7 +29,7 @@ export interface BlockletUser {
   blockletRole: string | null;
 }
 
-export type BlockletFailure = 'malformed' | 'unverified' | 'expired' | 'unsupported_did';
+export type BlockletFailure = 'malformed' | 'unverified' | 'expired' | 'not_login_token' | 'unsupported_did';
 
 export type BlockletVerification = { ok: true; user: BlockletUser } | { ok: false; reason: BlockletFailure };
 
@@ -75,20 +80,34 @@ export function isJwtShaped(token: string): boolean {
   return token.length <= 8192 && JWT_SHAPE.test(token);
 }
 
+/** The claims of a JWT, unverified (null when they are not a JSON object). */
+function claimsOf(token: string): Record<string, unknown> | null {
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+    return typeof claims === 'object' && claims !== null && !Array.isArray(claims)
+      ? (claims as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Whether an (unverified) token says it has expired: only to tell a person whose sign-in ran out from
  * someone presenting a forged token, which counts against the address's failure budget. Nothing is granted
  * on it: the token was already refused.
  */
 function saysExpired(token: string): boolean {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
-      exp?: unknown;
-    };
-    return typeof payload.exp === 'number' && payload.exp * 1000 <= Date.now();
-  } catch {
-    return false;
-  }
+  const exp = claimsOf(token)?.exp;
+  return typeof exp === 'number' && exp * 1000 <= Date.now();
+}
+
+/**
+ * A login token as Blocklet Server issues it when a person signs in: `type: 'user'` and not a refresh token.
+ * Only asked of a token whose signature the SDK has verified, so the claims are Blocklet Server's own.
+ */
+function isLoginTokenClaims(claims: Record<string, unknown> | null): boolean {
+  return claims?.type === 'user' && claims.tokenType !== 'refresh';
 }
 
 /** Verifies a Blocklet Server login token through @blocklet/sdk. */
@@ -97,6 +116,7 @@ export async function verifyBlockletLoginToken(token: string): Promise<BlockletV
   const verify = await loadBlockletVerifier();
   const user = await verify({ token, strictMode: false });
   if (!user) return { ok: false, reason: saysExpired(token) ? 'expired' : 'unverified' };
+  if (!isLoginTokenClaims(claimsOf(token))) return { ok: false, reason: 'not_login_token' };
   const did = typeof user.did === 'string' ? normalizeBlockletDid(user.did) : null;
   if (did === null) return { ok: false, reason: 'unsupported_did' };
   const blockletRole = typeof user.role === 'string' && user.role !== '' ? user.role : null;
