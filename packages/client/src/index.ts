@@ -1,83 +1,37 @@
 /**
- * The typed Node client of an aigne-hub. Programs hold a hub API key (or a session token) — never a
- * provider key — and reach the hub's API and AI gateway through this client.
+ * The typed Node client of an aigne-hub: its tRPC API typed from the server's router, the AI gateway helpers,
+ * sign-in with a DID wallet and typed errors. See README.md.
  */
-import { HubClientError } from './errors';
-
-export { HubClientError } from './errors';
-
-export type HubClientOptions = {
-  /** Base URL of the hub, e.g. `http://localhost:8090`. */
-  url: string;
-  /** Custom fetch (for proxies or tests); defaults to the global fetch. */
-  fetch?: typeof fetch;
-} & (
-  | { apiKey: string; sessionToken?: never }
-  | { sessionToken: string; apiKey?: never }
-  | { apiKey?: never; sessionToken?: never }
-);
-
-export interface HubHealth {
-  ok: true;
-  version: string;
-}
-
-export interface HubClient {
-  /** The hub's base URL without a trailing slash. */
-  readonly url: string;
-  /** `GET /api/health`: liveness and the hub's version. */
-  health(): Promise<HubHealth>;
-}
-
-export function createHubClient(options: HubClientOptions): HubClient {
-  const base = normalizeBaseUrl(options.url);
-  const fetchImpl = options.fetch ?? fetch;
-  const token = options.apiKey ?? options.sessionToken;
-
-  async function getJson(pathname: string): Promise<unknown> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (token) headers.authorization = `Bearer ${token}`;
-    let response: Response;
-    try {
-      response = await fetchImpl(`${base}${pathname}`, { headers });
-    } catch (error) {
-      throw new HubClientError(`cannot reach the hub at ${base}: ${(error as Error).message}`, undefined);
-    }
-    const text = await response.text();
-    if (!response.ok) {
-      throw new HubClientError(`the hub answered ${response.status} for ${pathname}`, response.status);
-    }
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw new HubClientError(`the hub answered ${pathname} with a body that is not JSON`, response.status);
-    }
-  }
-
-  return {
-    url: base,
-    async health() {
-      const body = (await getJson('/api/health')) as Partial<HubHealth>;
-      if (body.ok !== true || typeof body.version !== 'string') {
-        throw new HubClientError('the hub answered /api/health with an unexpected body', 200);
-      }
-      return { ok: true, version: body.version };
-    },
-  };
-}
-
-function normalizeBaseUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError(`createHubClient: url must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new TypeError('createHubClient: url must use http or https');
-  }
-  if (parsed.username || parsed.password) {
-    throw new TypeError('createHubClient: put credentials in apiKey/sessionToken, not in the URL');
-  }
-  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
-}
+export { createHubClient, type HubClient, type HubClientOptions, type HubHealth } from './client';
+export { signInWithWallet, type HubWallet, type SignInOptions, type SignInResult } from './wallet';
+export type { HubApi, HubRouter, HubRouterInputs, HubRouterOutputs } from './api';
+export type { CallOptions } from './http';
+export type {
+  AssistantMessage,
+  ChatMessage,
+  ChatRequest,
+  ChatResult,
+  FinishReason,
+  ToolCall,
+  ToolDefinition,
+  Usage,
+  UserContentPart,
+} from './chat';
+export type { ChatDelta, ChatStream, ToolCallDelta } from './chat-stream';
+export type {
+  EmbeddingsRequest,
+  EmbeddingsResult,
+  GeneratedImage,
+  HubModel,
+  ImagesRequest,
+  ImagesResult,
+} from './gateway';
+export {
+  ForbiddenError,
+  HubClientError,
+  InsufficientCreditsError,
+  RateLimitedError,
+  UnauthorizedError,
+  UpstreamError,
+  type HubClientErrorOptions,
+} from './errors';
