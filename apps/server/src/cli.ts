@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { isHubError } from '@aigne-hub/core';
 import { registerAuditCommands } from './cli/audit';
+import { registerBackupCommands } from './cli/backup';
 import { CliError, EXIT } from './cli/common';
 import { registerKeysCommands } from './cli/keys';
 import { registerOwnerCommands } from './cli/owner';
@@ -65,8 +66,20 @@ export function buildCli(): Command {
       }
       lines.push('', `  health: ${hub.url}/api/health`, '  stop:   Ctrl+C', '');
       process.stdout.write(lines.join('\n'));
+      // The first signal drains gracefully (ops/shutdown.ts); a second one cuts what still runs at once, and the
+      // pending usage records are still written before the databases close.
+      let stopping = false;
       const stop = (signal: NodeJS.Signals) => {
-        hub.logger.info({ signal }, 'shutting down');
+        if (stopping) {
+          hub.logger.warn({ signal }, 'second signal: cutting the requests still running');
+          hub.shutdown.hurry();
+          return;
+        }
+        stopping = true;
+        hub.logger.info(
+          { signal, inFlight: hub.shutdown.inFlight, graceMs: env.shutdownGraceMs },
+          'shutting down: no new connections, waiting for requests in flight',
+        );
         hub.close().then(
           () => process.exit(0),
           (error: unknown) => {
@@ -75,13 +88,14 @@ export function buildCli(): Command {
           },
         );
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
 
   registerOwnerCommands(program);
   registerKeysCommands(program);
   registerAuditCommands(program);
+  registerBackupCommands(program);
   return program;
 }
 

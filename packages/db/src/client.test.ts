@@ -20,6 +20,7 @@ const HUB_TABLES = [
   '__drizzle_migrations',
   'api_keys',
   'audit_events',
+  'audit_head',
   'config',
   'credentials',
   'credit_transactions',

@@ -14,11 +14,13 @@ afterEach(() => {
 });
 
 describe('committed migrations', () => {
-  it('hub has its migrations in order: initial, append-only triggers, system secrets', () => {
+  it('hub has its migrations in order: initial, append-only triggers, system secrets, audit head, retention', () => {
     expect(readJournal(migrationsFolder('hub')).map((entry) => entry.tag)).toEqual([
       '0000_init',
       '0001_audit_append_only',
       '0002_system_secrets',
+      '0003_audit_head',
+      '0004_audit_retention',
     ]);
   });
 
@@ -53,9 +55,9 @@ describe('migrationStatus', () => {
     try {
       expect(migrationStatus('hub', hub.sqlite)).toEqual({
         kind: 'hub',
-        available: 3,
+        available: 5,
         applied: 0,
-        pending: 3,
+        pending: 5,
         unrecognized: 0,
         level: null,
         upToDate: false,
@@ -71,11 +73,11 @@ describe('migrationStatus', () => {
     try {
       expect(migrationStatus('hub', hub.sqlite)).toEqual({
         kind: 'hub',
-        available: 3,
-        applied: 3,
+        available: 5,
+        applied: 5,
         pending: 0,
         unrecognized: 0,
-        level: '0002_system_secrets',
+        level: '0004_audit_retention',
         upToDate: true,
       });
       expect(migrationStatus('auth', auth.sqlite)).toMatchObject({
@@ -105,7 +107,7 @@ describe('migrationStatus', () => {
     try {
       expect(migrationStatus('hub', before.sqlite)).toMatchObject({
         applied: 1,
-        pending: 2,
+        pending: 4,
         level: '0000_init',
         upToDate: false,
       });
@@ -117,8 +119,13 @@ describe('migrationStatus', () => {
 
     const after = openDatabase('hub', file);
     try {
-      expect(migrationStatus('hub', after.sqlite)).toMatchObject({ applied: 3, pending: 0, upToDate: true });
-      expect(triggerNames(after.sqlite)).toEqual(['audit_events_no_delete', 'audit_events_no_update']);
+      expect(migrationStatus('hub', after.sqlite)).toMatchObject({ applied: 5, pending: 0, upToDate: true });
+      expect(triggerNames(after.sqlite)).toEqual([
+        'audit_events_no_delete',
+        'audit_events_no_update',
+        'audit_head_forward_only',
+        'audit_head_no_delete',
+      ]);
     } finally {
       after.close();
     }
@@ -138,11 +145,11 @@ describe('migrationStatus', () => {
     try {
       expect(migrationStatus('hub', reopened.sqlite)).toEqual({
         kind: 'hub',
-        available: 3,
-        applied: 4,
+        available: 5,
+        applied: 6,
         pending: 0,
         unrecognized: 1,
-        level: '0002_system_secrets',
+        level: '0004_audit_retention',
         upToDate: false,
       });
     } finally {

@@ -4,10 +4,19 @@
  *
  * The head is read inside the same (IMMEDIATE) transaction as the insert, never cached: a CLI command writing
  * while the hub runs (another process) then cannot fork the chain, and a rolled-back change leaves no event.
+ *
+ * Every append also moves the head record kept outside the trail (`audit_head`, sealed with the audit key), in
+ * the same transaction, so that `verify` notices when the newest events are removed. A record that no longer
+ * matches the chain is left alone, as evidence (see `writer`).
  */
 import {
+  AUDIT_CHECKPOINT_ACTION,
   AUDIT_GENESIS_HASH,
   auditKeyObject,
+  isSealedHead,
+  sealAuditHead,
+  type AuditHeadRecord,
+  type VerifyChainOptions,
   canonicalJson,
   createAuditEvent,
   verifyChain,
@@ -80,6 +89,12 @@ export class AuditTrail {
     const connection = connectionOf(tx);
     let head = (prepared(connection, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() ??
       null) as AuditChainHead | null;
+    // The record follows the chain only while it matches it. One that does not (the newest events were removed,
+    // or the record was replaced) is left as it is: moving it on would erase what `verify` reports.
+    const tracking = this.#recordMatches(
+      prepared(connection, SELECT_HEAD_RECORD).get() as AuditHeadRecord | undefined,
+      head,
+    );
     return {
       append: (actor, request, record) => {
         const event = createAuditEvent(
@@ -90,6 +105,7 @@ export class AuditTrail {
         );
         prepared(connection, INSERT_EVENT).run(toRow(event));
         head = { seq: event.seq, hash: event.hash };
+        if (tracking) prepared(connection, UPSERT_HEAD_RECORD).run(sealAuditHead(head, this.#key));
         return event;
       },
     };
@@ -100,9 +116,34 @@ export class AuditTrail {
     return writeTransaction(this.db, (tx) => this.append(tx, actor, request, record));
   }
 
-  /** Verifies the whole chain, streaming rows so that memory stays flat for any length. */
+  /**
+   * Verifies the whole trail, streaming rows so that memory stays flat for any length: the chain from its newest
+   * checkpoint (or seq 1), and its end against the head record. One read transaction, so the three are one
+   * consistent snapshot even while the hub or another process appends.
+   */
   verify(): VerifyChainResult {
-    return verifyChain(iterateEvents(this.db), this.#key);
+    return this.db.$client.transaction(() =>
+      verifyChain(iterateEvents(this.db), this.#key, {
+        checkpoint: newestCheckpoint(this.db),
+        head: readHeadRecord(this.db),
+      }),
+    )();
+  }
+
+  /** Verifies `events` under this trail's key (the retention job checks each range before pruning it). */
+  verifyEvents(events: Iterable<AuditEvent>, opts: VerifyChainOptions = {}): VerifyChainResult {
+    return verifyChain(events, this.#key, opts);
+  }
+
+  /** An unsealed record (written by the upgrade) is adopted, and sealed by the next append, if it matches. */
+  #recordMatches(record: AuditHeadRecord | undefined, head: AuditChainHead | null): boolean {
+    if (record === undefined) return head === null;
+    return (
+      head !== null &&
+      record.seq === head.seq &&
+      record.hash === head.hash &&
+      (record.mac === null || isSealedHead(record, this.#key))
+    );
   }
 }
 
@@ -119,6 +160,25 @@ const INSERT_EVENT = `INSERT INTO audit_events (seq, id, ts, actor_did, actor_ro
   @actorRole, @via, @ip, @userAgent, @requestId, @action, @targetType, @targetId, @outcome, @reason, @details,
   @prevHash, @hash)`;
 
+const SELECT_HEAD_RECORD = 'SELECT seq, hash, mac FROM audit_head WHERE id = 1';
+
+const UPSERT_HEAD_RECORD = `INSERT INTO audit_head (id, seq, hash, mac, updated_at) VALUES (1, @seq, @hash, @mac,
+  cast(round(unixepoch('subsec') * 1000) as integer)) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq,
+  hash = excluded.hash, mac = excluded.mac, updated_at = excluded.updated_at`;
+
+/** The head recorded outside the trail, or null when there is none. */
+export function readHeadRecord(db: HubDatabase): AuditHeadRecord | null {
+  return (db.$client.prepare(SELECT_HEAD_RECORD).get() as AuditHeadRecord | undefined) ?? null;
+}
+
+/** The newest `audit.checkpoint` event (what the remaining chain starts from), or null. */
+export function newestCheckpoint(db: HubDatabase): AuditEvent | null {
+  const raw = db.$client
+    .prepare('SELECT * FROM audit_events WHERE action = ? ORDER BY seq DESC LIMIT 1')
+    .get(AUDIT_CHECKPOINT_ACTION) as Record<string, unknown> | undefined;
+  return raw === undefined ? null : fromRaw(raw);
+}
+
 export function toRow(event: AuditEvent): AuditRow {
   return { ...event, details: event.details === null ? null : canonicalJson(event.details) };
 }
@@ -132,28 +192,41 @@ export function fromRow(row: AuditRow): AuditEvent {
   };
 }
 
-/** All events in chain order, one row at a time. */
-export function* iterateEvents(db: HubDatabase): Generator<AuditEvent> {
-  const statement = db.$client.prepare('SELECT * FROM audit_events ORDER BY seq');
-  for (const raw of statement.iterate() as Iterable<Record<string, unknown>>) {
-    yield fromRow({
-      seq: raw.seq as number,
-      id: raw.id as string,
-      ts: raw.ts as string,
-      actorDid: raw.actor_did as string | null,
-      actorRole: raw.actor_role as string | null,
-      via: raw.via as string | null,
-      ip: raw.ip as string | null,
-      userAgent: raw.user_agent as string | null,
-      requestId: raw.request_id as string | null,
-      action: raw.action as string,
-      targetType: raw.target_type as string | null,
-      targetId: raw.target_id as string | null,
-      outcome: raw.outcome as AuditRow['outcome'],
-      reason: raw.reason as string | null,
-      details: raw.details as string | null,
-      prevHash: raw.prev_hash as string | null,
-      hash: raw.hash as string,
-    });
+/** All events in chain order (or those with seq in `range`), one row at a time. */
+export function* iterateEvents(
+  db: HubDatabase,
+  range?: { fromSeq: number; toSeq: number },
+): Generator<AuditEvent> {
+  const rows =
+    range === undefined
+      ? db.$client.prepare('SELECT * FROM audit_events ORDER BY seq').iterate()
+      : db.$client
+          .prepare('SELECT * FROM audit_events WHERE seq BETWEEN ? AND ? ORDER BY seq')
+          .iterate(range.fromSeq, range.toSeq);
+  for (const raw of rows as Iterable<Record<string, unknown>>) {
+    yield fromRaw(raw);
   }
+}
+
+/** A row as better-sqlite3 returns it (snake_case columns). */
+function fromRaw(raw: Record<string, unknown>): AuditEvent {
+  return fromRow({
+    seq: raw.seq as number,
+    id: raw.id as string,
+    ts: raw.ts as string,
+    actorDid: raw.actor_did as string | null,
+    actorRole: raw.actor_role as string | null,
+    via: raw.via as string | null,
+    ip: raw.ip as string | null,
+    userAgent: raw.user_agent as string | null,
+    requestId: raw.request_id as string | null,
+    action: raw.action as string,
+    targetType: raw.target_type as string | null,
+    targetId: raw.target_id as string | null,
+    outcome: raw.outcome as AuditRow['outcome'],
+    reason: raw.reason as string | null,
+    details: raw.details as string | null,
+    prevHash: raw.prev_hash as string | null,
+    hash: raw.hash as string,
+  });
 }

@@ -13,6 +13,7 @@ import {
   type AuditExportFormat,
 } from '../routers/audit-events/query';
 import { cliLogger, openExistingHub } from '../runtime/offline';
+import { describeVerified, registerAuditPruneCommand } from './audit-prune';
 import {
   CliError,
   commandEnv,
@@ -42,15 +43,12 @@ export function registerAuditCommands(program: Command): void {
     try {
       const result = hub.services.audit.verify();
       if (!result.ok) {
+        const event = result.id === null ? 'no such event' : `id ${result.id}`;
         throw new CliError(
-          `audit trail BROKEN at seq ${result.seq} (id ${result.id}, event ${result.index + 1} in order): ${result.reason}: ${result.message}`,
+          `audit trail BROKEN at seq ${result.seq} (${event}, event ${result.index + 1} in order): ${result.reason}: ${result.message}`,
         );
       }
-      print(
-        result.head === null
-          ? 'Audit trail is empty.'
-          : `Audit trail OK: ${result.count} event(s) verified; head seq ${result.head.seq}, hash ${result.head.hash}`,
-      );
+      print(...describeVerified(result));
     } finally {
       hub.close();
     }
@@ -76,6 +74,8 @@ export function registerAuditCommands(program: Command): void {
       hub.close();
     }
   });
+
+  registerAuditPruneCommand(audit);
 }
 
 async function streamExport(

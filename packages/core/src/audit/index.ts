@@ -17,7 +17,16 @@ export { createAuditEvent, type AuditEventInput, type CreateAuditEventOptions } 
 export {
   verifyChain,
   type AuditTamperReason,
+  type UsedCheckpoint,
   type VerifyChainOptions,
   type VerifyChainResult,
 } from './verify';
+export {
+  AUDIT_CHECKPOINT_ACTION,
+  checkpointDetails,
+  checkpointOf,
+  readCheckpoint,
+  type AuditCheckpoint,
+} from './checkpoint';
+export { auditHeadMac, isSealedHead, sealAuditHead, type AuditHeadRecord } from './head';
 export { AUDIT_CSV_COLUMNS, AUDIT_CSV_HEADER, toCsvRow, toNdjsonLine } from './export';

@@ -6,6 +6,7 @@ export * from './model-rates';
 export * from './api-keys';
 export * from './usage-records';
 export * from './audit-events';
+export * from './audit-head';
 export * from './config';
 export * from './credit-transactions';
 export * from './relations';
