@@ -14,6 +14,8 @@ import { GatewayError } from './gateway/errors';
 import { registerAigneRoutes } from './gateway/routes/aigne';
 import { registerOpenAIRoutes } from './gateway/routes/openai';
 import { registerDidConnectRoutes } from './auth/did-connect/routes';
+import { requestIdFor } from './observability/request-id';
+import { observeRequests, registerObservabilityRoutes } from './observability/routes';
 import { appRouter, type AppRouter } from './routers/_app';
 import type { HubServices } from './services';
 import { createContext } from './trpc/context';
@@ -27,13 +29,22 @@ export interface AppOptions {
 
 export type HubApp = FastifyInstance<http.Server, http.IncomingMessage, http.ServerResponse, Logger>;
 
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
+}
+
 export async function createApp({ services, webDir }: AppOptions): Promise<HubApp> {
   const app = Fastify({
     loggerInstance: services.logger,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
-    // A request id for every request; a client-sent x-request-id is not trusted as unique, so it is ignored.
-    genReqId: () => crypto.randomUUID(),
-    trustProxy: services.env.trustProxy,
+    // A request id for every request: the caller's x-request-id when well formed (observability/request-id),
+    // else a new UUID. Every log line of the request carries it, and the answer sends it back.
+    genReqId: (request) => requestIdFor(request.headers),
+    // A hop count n believes the n nearest proxies (Fastify's number form, which its types do not list).
+    trustProxy:
+      typeof services.env.trustProxy === 'number'
+        ? trustHops(services.env.trustProxy)
+        : services.env.trustProxy,
     bodyLimit: 1024 * 1024,
     // Slow clients cannot hold connections open (slowloris): the headers must arrive within
     // headersTimeout and the whole request within requestTimeout (Node answers 408 and closes). Node checks
@@ -69,7 +80,10 @@ export async function createApp({ services, webDir }: AppOptions): Promise<HubAp
     done();
   });
 
+  observeRequests(app, services);
+
   app.get('/api/health', () => ({ ok: true, version: HUB_VERSION }));
+  registerObservabilityRoutes(app, services);
 
   // Errors Fastify raises itself (malformed JSON, a body over the limit, a wrong content type): the gateway's
   // dialects answer in OpenAI's error shape, everything else in a plain one. Never a stack.

@@ -63,3 +63,33 @@ describe('loadEnv', () => {
     expect(env.port).toBe(3030);
   });
 });
+
+describe('HUB_TRUST_PROXY', () => {
+  it.each([
+    ['false', false],
+    ['0', false],
+    ['true', true],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['127.0.0.1, 10.0.0.0/8, ::1, fd00::/8', ['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']],
+  ] as const)('%s', (value, expected) => {
+    expect(loadEnv({ HUB_TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it('believes only a proxy on the same machine under Blocklet Server, unless told otherwise', () => {
+    const blocklet = { BLOCKLET_APP_EK: 'ek', BLOCKLET_DID: 'zNKblocklet' };
+    expect(loadEnv(blocklet).trustProxy).toEqual(['loopback']);
+    expect(loadEnv({ ...blocklet, HUB_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadEnv({}).trustProxy).toBe(false);
+  });
+
+  it.each(['yes', '10.0.0.0/33', '300.1.1.1', 'loopback,', '::1/129', '127.0.0.1/8/1'])(
+    'refuses %s with a message that names the forms',
+    (value) => {
+      expect(() => loadEnv({ HUB_TRUST_PROXY: value })).toThrow(
+        /^HUB_TRUST_PROXY must be true, false, a number of proxy hops/,
+      );
+    },
+  );
+});

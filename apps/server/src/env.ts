@@ -4,6 +4,7 @@
  * docs is generated from this schema so that it cannot drift.
  */
 import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
 const port = z.coerce
@@ -44,11 +45,23 @@ export const envSchema = z.object({
       'The URL people use to reach the hub (e.g. https://hub.example.com). Sets the sign-in domain, the cookie Secure flag and the allowed Origin. Default: http://localhost:<PORT>.',
     ),
   HUB_TRUST_PROXY: z
-    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .string()
+    .trim()
     .default('false')
-    .transform((value) => value === 'true' || value === '1')
+    .transform((value, ctx) => {
+      const parsed = parseTrustProxy(value);
+      if (parsed === null) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)',
+        });
+        return z.NEVER;
+      }
+      return parsed;
+    })
     .describe(
-      'Trust X-Forwarded-For/-Proto from a reverse proxy in front of the hub (client addresses for rate limits, API key address rules and the audit trail). Only enable behind a proxy that sets them.',
+      'Which reverse proxies in front of the hub to believe about the client address (X-Forwarded-For/-Proto), used for rate limits, API key address rules and the audit trail. `false` (default): none. A number: that many proxy hops. A list: only proxies at those addresses/CIDRs (`loopback` for one on the same machine, as under Blocklet Server). `true` trusts any sender, so clients can forge their address: only behind a proxy that overwrites the header.',
     ),
   HUB_HEADERS_TIMEOUT_MS: z.coerce
     .number({ error: 'must be a number' })
@@ -69,10 +82,26 @@ export const envSchema = z.object({
       'Milliseconds a client has to send a whole request (headers and body); a body trickled slower is refused. Answers, streams included, are not limited by it.',
     ),
   HUB_WEB_DIR: optionalString.describe('Folder of the built web app. Default: the apps/web build output.'),
+  HUB_SHUTDOWN_GRACE_MS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be between 0 and 3600000')
+    .max(3_600_000, 'must be between 0 and 3600000')
+    .default(25_000)
+    .describe(
+      'On SIGTERM or SIGINT the hub stops accepting connections and gives requests and streams in flight this many milliseconds to finish; then it cuts the rest (metered as aborted), writes every pending usage record and closes the databases. A second signal cuts at once. Keep it below the time your supervisor waits before killing (Kubernetes: terminationGracePeriodSeconds, 30 s by default).',
+    ),
+  HUB_METRICS_TOKEN: optionalString
+    .pipe(z.string().min(24, 'must be at least 24 characters').optional())
+    .describe(
+      'Bearer token that may read GET /metrics (for Prometheus: `authorization: Bearer <token>`). Without it, only an owner or admin API key with the `api` scope may. Use a long random value (at least 24 characters).',
+    ),
   LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info')
-    .describe('Log level of the structured JSON logs.'),
+    .describe(
+      'Log level of the structured logs: JSON lines, or human-readable ones when stdout is a terminal.',
+    ),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production').describe('Runtime mode.'),
   BLOCKLET_APP_EK: optionalString.describe(
     'Set by Blocklet Server. With BLOCKLET_DID it selects Blocklet mode and derives the master key (HKDF).',
@@ -106,11 +135,16 @@ export interface Env {
   /** Without HUB_PUBLIC_URL this is undefined and the hub uses http://localhost:<bound port>. */
   publicUrl: string | undefined;
   webDir: string | undefined;
-  trustProxy: boolean;
+  /** Fastify's trustProxy: false, true, a hop count, or the proxy addresses/CIDRs to believe. */
+  trustProxy: boolean | number | string[];
   /** Time allowed for a request's line and headers (HUB_HEADERS_TIMEOUT_MS). */
   headersTimeoutMs: number;
   /** Time allowed for a whole request, never less than the headers' (HUB_REQUEST_TIMEOUT_MS). */
   requestTimeoutMs: number;
+  /** The scrape token of `/metrics` (HUB_METRICS_TOKEN); undefined when only admins may scrape. */
+  metricsToken: string | undefined;
+  /** How long in-flight requests may take to finish on shutdown (HUB_SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs: number;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   nodeEnv: z.infer<typeof envSchema>['NODE_ENV'];
   /** Present only when the process runs under Blocklet Server. */
@@ -121,6 +155,27 @@ export interface Env {
    * Undefined when neither is set, and then Blocklet mode refuses to start.
    */
   blockletLoginKey: 'session-secret' | 'app-sk' | undefined;
+}
+
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** HUB_TRUST_PROXY as Fastify takes it, or null when it is none of the accepted forms. */
+export function parseTrustProxy(value: string): boolean | number | string[] | null {
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false' || lower === '0') return false;
+  // A hop count: 1 believes the nearest proxy only (Fastify's meaning of a number).
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  const valid = entries.every((entry) => {
+    if (PROXY_RANGE_NAMES.has(entry)) return true;
+    const [address, bits, ...rest] = entry.split('/');
+    if (rest.length > 0 || !address || !ipaddr.isValid(address)) return false;
+    if (bits === undefined) return true;
+    const max = ipaddr.parse(address).kind() === 'ipv4' ? 32 : 128;
+    return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+  });
+  return valid && entries.length > 0 ? entries : null;
 }
 
 /** Thrown for a configuration the hub cannot start with; the message is one line naming the variable. */
@@ -157,9 +212,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     keyFile: raw.HUB_KEY_FILE ? path.resolve(cwd, raw.HUB_KEY_FILE) : path.join(dataDir, 'master.key'),
     publicUrl: (raw.HUB_PUBLIC_URL ?? (blocklet ? raw.BLOCKLET_APP_URL : undefined))?.replace(/\/+$/, ''),
     webDir: raw.HUB_WEB_DIR ? path.resolve(cwd, raw.HUB_WEB_DIR) : undefined,
-    trustProxy: raw.HUB_TRUST_PROXY,
+    // Under Blocklet Server every request comes through its gateway on this machine: believe that one only.
+    trustProxy: blocklet && !source.HUB_TRUST_PROXY?.trim() ? ['loopback'] : raw.HUB_TRUST_PROXY,
     headersTimeoutMs: raw.HUB_HEADERS_TIMEOUT_MS,
     requestTimeoutMs: Math.max(raw.HUB_REQUEST_TIMEOUT_MS, raw.HUB_HEADERS_TIMEOUT_MS),
+    metricsToken: raw.HUB_METRICS_TOKEN,
+    shutdownGraceMs: raw.HUB_SHUTDOWN_GRACE_MS,
     logLevel: raw.LOG_LEVEL,
     nodeEnv: raw.NODE_ENV,
     blocklet,

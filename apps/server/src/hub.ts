@@ -14,7 +14,10 @@ import { prepareBlocklet, type BlockletStartReport } from './blocklet/start';
 import type { Env } from './env';
 import { loadKeyring, type LoadedKeyring } from './keys/master-key';
 import { loadOrCreateAuditKey } from './keys/system-secrets';
+import { CredentialProbe } from './observability/credential-probe';
 import { createLogger } from './logger';
+import { AuditRetentionJob } from './ops/audit-retention';
+import { GracefulShutdown, type ShutdownOptions } from './ops/shutdown';
 import { acquireHubLock } from './runtime/hub-lock';
 import { createHubServices, type HubServices } from './services';
 
@@ -31,7 +34,14 @@ export interface RunningHub {
   setupCode: string | null;
   /** Under Blocklet Server: what its start did (credentials re-encrypted from @blocklet/sdk ciphertext). */
   blocklet: BlockletStartReport | null;
-  close(): Promise<void>;
+  /** The background credential health probe (observability/credential-probe), started with the hub. */
+  probe: CredentialProbe;
+  /** Prunes the audit trail when the audit.retentionDays setting asks for it (ops/audit-retention). */
+  retention: AuditRetentionJob;
+  /** What `close` runs: drain requests within the grace period, then write what is pending (ops/shutdown). */
+  shutdown: GracefulShutdown;
+  /** Graceful: stops accepting, lets requests finish (up to HUB_SHUTDOWN_GRACE_MS), closes the databases. */
+  close(options?: ShutdownOptions): Promise<void>;
 }
 
 const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -120,6 +130,12 @@ export async function startHub(env: Env, options: StartOptions = {}): Promise<Ru
   const port = typeof address === 'object' && address ? address.port : env.port;
   services.publicUrl.bind(port);
   const running = app;
+  const probe = new CredentialProbe(services);
+  probe.start();
+  // Created before any request can arrive (no await since listen), so it sees every request in flight.
+  const shutdown = new GracefulShutdown(running, services, env.shutdownGraceMs);
+  const retention = new AuditRetentionJob(services);
+  retention.start();
   return {
     url: services.publicUrl.href,
     port,
@@ -131,9 +147,14 @@ export async function startHub(env: Env, options: StartOptions = {}): Promise<Ru
     logger,
     setupCode,
     blocklet,
-    async close() {
+    probe,
+    retention,
+    shutdown,
+    async close(options?: ShutdownOptions) {
       try {
-        await running.close();
+        await probe.stop();
+        await retention.stop();
+        await shutdown.drain(options);
         databases.close();
       } finally {
         lock.release();

@@ -177,6 +177,26 @@ describe('identity from Blocklet Server’s login token', () => {
     );
   });
 
+  it('refuses role changes and ownership transfers made in the hub: Blocklet Server owns roles', async () => {
+    const owner = browser(blocklet.signLoginToken({ did: newWallet().address, role: 'owner' }));
+    const target = newWallet();
+    await browser(blocklet.signLoginToken({ did: target.address, role: 'guest' })).trpc.me.get.query();
+    const did = didOf(target.address);
+    expect(await errorCode(owner.trpc.users.setRole.mutate({ did, role: 'admin' }))).toBe(
+      'PRECONDITION_FAILED',
+    );
+    expect(await errorCode(owner.trpc.users.transferOwnership.mutate({ did }))).toBe('PRECONDITION_FAILED');
+    expect(userRow(did)).toEqual({ did, role: 'guest' });
+    expect(
+      auditRows("action IN ('users.setRole', 'users.transferOwnership') AND target_id = ?", did).map(
+        (row) => [row.action, row.outcome, row.reason],
+      ),
+    ).toEqual([
+      ['users.setRole', 'denied', expect.stringMatching(/managed by Blocklet Server/)],
+      ['users.transferOwnership', 'denied', expect.stringMatching(/managed by Blocklet Server/)],
+    ]);
+  });
+
   it('accepts the token as Authorization: Bearer too (programs), and its API keys keep the Blocklet role', async () => {
     const person = newWallet();
     const token = blocklet.signLoginToken({ did: person.address, role: 'admin' });

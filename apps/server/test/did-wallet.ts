@@ -117,6 +117,24 @@ export async function answer(url: string, body: { userPk: string; userInfo: stri
   return decode(reply.authInfo) as unknown as HubReply;
 }
 
+/**
+ * The same answer as DID Wallet's web version sends it: a GET to `<callback>/submit` with the answer's fields
+ * in the query. Returns the hub's signed reply, verified and decoded.
+ */
+export async function submitAnswer(
+  callback: string,
+  body: { userPk: string; userInfo: string },
+): Promise<HubReply> {
+  const url = new URL(callback);
+  url.pathname = `${url.pathname}/submit`;
+  url.searchParams.set('userPk', body.userPk);
+  url.searchParams.set('userInfo', body.userInfo);
+  const response = await fetch(url, { headers: { 'user-agent': WALLET_UA } });
+  const reply = (await response.json()) as { appPk: string; authInfo: string };
+  if (!(await verify(reply.authInfo, reply.appPk))) throw new Error('the hub reply does not verify');
+  return decode(reply.authInfo) as unknown as HubReply;
+}
+
 /** The whole wallet side for `wallet`: scan, then answer with a correct signed answer. */
 export async function connectWith(start: ConnectStart, wallet: WalletObject): Promise<HubReply> {
   const request = await scan(callbackOf(start.url), wallet);

@@ -14,6 +14,7 @@ import {
   type AuditChainWriter,
   type RequestMeta,
 } from '../audit/audit-trail';
+import type { HubMetrics } from '../observability/metrics';
 import type { HubServices } from '../services';
 import type { TokenUsage } from './adapters/types';
 
@@ -50,11 +51,29 @@ interface Pending {
 export class Meter {
   #queue: Pending[] = [];
   #scheduled = false;
+  #received = 0;
+  /** Told the request id of every record handed in (graceful shutdown waits for the streams it cut). */
+  onRecord: ((requestId: string | null) => void) | undefined;
 
-  constructor(private readonly services: HubServices) {}
+  constructor(
+    private readonly services: HubServices,
+    private readonly metrics?: HubMetrics,
+  ) {}
+
+  /** Records handed in so far; graceful shutdown (ops/shutdown.ts) waits until it stops growing. */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** True when nothing handed in is still waiting to be written (the write itself is synchronous). */
+  get idle(): boolean {
+    return !this.#scheduled && this.#queue.length === 0;
+  }
 
   /** Resolves with the usage record's id once it (and its charge and audit event) is committed. */
   record(entry: MeterEntry): Promise<string> {
+    this.#received += 1;
+    this.onRecord?.(entry.request.requestId);
     return new Promise((resolve, reject) => {
       this.#queue.push({ entry, resolve, reject });
       if (!this.#scheduled) {
@@ -74,16 +93,19 @@ export class Meter {
         const chain = this.services.audit.writer(tx);
         return batch.map((item) => this.#write(tx, chain, item.entry));
       });
-      batch.forEach((item, i) => item.resolve(ids[i]!));
+      batch.forEach((item, i) => {
+        this.metrics?.metered(item.entry);
+        item.resolve(ids[i]!);
+      });
     } catch {
       // One bad entry must not take the others down: retry them one by one, each in its own transaction.
       for (const item of batch) {
         try {
-          item.resolve(
-            writeTransaction(this.services.hubDb, (tx) =>
-              this.#write(tx, this.services.audit.writer(tx), item.entry),
-            ),
+          const id = writeTransaction(this.services.hubDb, (tx) =>
+            this.#write(tx, this.services.audit.writer(tx), item.entry),
           );
+          this.metrics?.metered(item.entry);
+          item.resolve(id);
         } catch (error) {
           this.services.logger.error(
             { err: error, requestId: item.entry.request.requestId },

@@ -15,6 +15,7 @@ import type { RequestMeta } from '../audit/audit-trail';
 import { hasScope, type Principal } from '../auth/principal';
 import { openCredential, providerSpec, upstreamTarget, type UpstreamTarget } from '../providers/index';
 import type { UpstreamCall } from '../providers/upstream';
+import { HubMetrics } from '../observability/metrics';
 import type { HubServices } from '../services';
 import { adapterFor } from './adapters/index';
 import {
@@ -84,13 +85,16 @@ export class Gateway {
   readonly router: ModelRouter;
   readonly pool: CredentialPool;
   readonly meter: Meter;
+  /** The hub's Prometheus metrics (observability/metrics.ts); the gateway feeds most of them. */
+  readonly metrics: HubMetrics;
   readonly limiter = new RequestLimiter();
   readonly reservations = new CreditReservations();
 
   constructor(private readonly services: HubServices) {
     this.router = new ModelRouter(services.hubDb);
     this.pool = new CredentialPool(services.hubDb, services.audit);
-    this.meter = new Meter(services);
+    this.metrics = new HubMetrics(services.hubDb);
+    this.meter = new Meter(services, this.metrics);
   }
 
   async chat(
@@ -131,6 +135,7 @@ export class Gateway {
     const { candidate, deadline } = attempted;
     const model = `${candidate.provider.name}/${candidate.model}`;
     const stream = attempted.value;
+    const metrics = this.metrics;
     let summary: CallSummary | null = null;
     const meter = async (status: 'success' | 'error' | 'aborted', failure: UpstreamFailure | null) => {
       const usage = stream.usage();
@@ -164,7 +169,10 @@ export class Gateway {
         failure =
           error instanceof UpstreamFailure ? error : new UpstreamFailure('server', 'The stream broke off');
         outcome = failure.kind === 'aborted' ? 'aborted' : 'error';
-        if (outcome === 'error') throw toGatewayError(failure);
+        if (outcome === 'error') {
+          metrics.upstreamError(candidate.provider.name, failure.kind);
+          throw toGatewayError(failure);
+        }
       } finally {
         deadline.clear();
         // Also when the client went away mid-stream: what was streamed is metered and charged.
@@ -291,6 +299,7 @@ export class Gateway {
       return { candidates, release };
     } catch (error) {
       const refusal = toGatewayError(error);
+      this.metrics.refused(type, refusal.code);
       this.services.audit.record(actorOf(principal), caller.request, {
         action: ACTION[type],
         outcome: 'denied',
@@ -346,7 +355,10 @@ export class Gateway {
           );
         } catch (error) {
           // Undecryptable or incomplete: skip it; the admin app shows it as unusable.
-          this.services.logger.warn({ err: error, credentialId: credential?.id }, 'credential unusable');
+          this.services.logger.warn(
+            { err: error, credentialId: credential?.id, requestId: caller.request.requestId },
+            'credential unusable',
+          );
           if (keyless) break;
           continue;
         }
@@ -365,7 +377,7 @@ export class Gateway {
               : new UpstreamFailure('server', 'The provider call failed unexpectedly');
           if (!(error instanceof UpstreamFailure)) {
             this.services.logger.error(
-              { err: error, provider: provider.name },
+              { err: error, provider: provider.name, requestId: caller.request.requestId },
               'adapter threw an unexpected error',
             );
           }
@@ -385,6 +397,7 @@ export class Gateway {
             );
             throw toGatewayError(failure);
           }
+          this.metrics.upstreamError(provider.name, failure.kind);
           if (credential) {
             const cooledUntil = this.pool.failed(credential, failure, now, caller.request);
             this.services.logger.warn(

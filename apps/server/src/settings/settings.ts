@@ -9,14 +9,18 @@ import { z } from 'zod';
 export const settingsSchema = z.object({
   billing: z
     .object({
-      /** When on, AI calls need an enabled model rate and enough credits, and are charged. */
-      enabled: z.boolean(),
+      enabled: z
+        .boolean()
+        .describe('When on, AI calls need an enabled model rate and enough credits, and are charged.'),
     })
     .describe('Credits and charging'),
   credits: z
     .object({
-      /** Credits a user gets on first sign-in (whole or fractional credits). */
-      newUserCredits: z.number().min(0).max(1_000_000_000),
+      newUserCredits: z
+        .number()
+        .min(0)
+        .max(1_000_000_000)
+        .describe('Credits a user gets on first sign-in (whole or fractional credits).'),
     })
     .describe('Credits for new users'),
   sessions: z
@@ -25,36 +29,84 @@ export const settingsSchema = z.object({
         .number()
         .int()
         .min(5)
-        .max(60 * 24 * 30),
+        .max(60 * 24 * 30)
+        .describe('A browser session unused for this many minutes ends.'),
       absoluteTimeoutHours: z
         .number()
         .int()
         .min(1)
-        .max(24 * 365),
+        .max(24 * 365)
+        .describe('A browser session ends this many hours after sign-in, however active.'),
     })
     .describe('Browser session lifetimes'),
   rateLimits: z
     .object({
-      /** Default requests per minute for an API key without its own limit (0 = unlimited). */
-      apiKeyRequestsPerMinute: z.number().int().min(0).max(1_000_000),
-      /** Failed sign-ins or key checks from one IP address within 15 minutes before it gets 429. */
-      failedAuthPerIp: z.number().int().min(1).max(10_000),
-      /** Failed sign-ins for one DID from one IP within 15 minutes before that pair gets 429. */
-      failedSignInsPerDid: z.number().int().min(1).max(10_000),
+      apiKeyRequestsPerMinute: z
+        .number()
+        .int()
+        .min(0)
+        .max(1_000_000)
+        .describe('Default AI requests per minute for an API key without its own limit (0 = unlimited).'),
+      failedAuthPerIp: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .describe('Failed sign-ins or key checks from one IP address within 15 minutes before it gets 429.'),
+      failedSignInsPerDid: z
+        .number()
+        .int()
+        .min(1)
+        .max(10_000)
+        .describe(
+          'Failed sign-ins for one DID from one IP address within 15 minutes before that pair gets 429.',
+        ),
     })
     .describe('Rate limits'),
   audit: z
     .object({
-      /** Days to keep audit events (0 = keep forever); pruning is an explicit, audited job. */
-      retentionDays: z.number().int().min(0).max(36_500),
+      retentionDays: z
+        .number()
+        .int()
+        .min(0)
+        .max(36_500)
+        .describe('Days to keep audit events (0 = keep forever); pruning is an explicit, audited job.'),
     })
     .describe('Audit trail retention'),
   gateway: z
     .object({
-      /** Time allowed for an upstream provider to answer (ms). */
-      upstreamTimeoutMs: z.number().int().min(1_000).max(600_000),
+      upstreamTimeoutMs: z
+        .number()
+        .int()
+        .min(1_000)
+        .max(600_000)
+        .describe(
+          'Milliseconds an upstream provider may stay silent (before answering, or between two chunks of a stream) before the attempt is abandoned; an attempt abandoned before anything reached the client fails over.',
+        ),
     })
     .describe('AI gateway'),
+  healthProbe: z
+    .object({
+      enabled: z
+        .boolean()
+        .describe(
+          'Probe cooled-down and invalid credentials in the background (one "list models" call each), so that a key that works again is put back into service without waiting for traffic.',
+        ),
+      paidProviders: z
+        .boolean()
+        .describe(
+          'Also probe credentials of paid providers (every kind but ollama). Off by default: the probe then never calls a provider that bills or rate-limits the key.',
+        ),
+      intervalMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .describe(
+          'Minutes between two checks of the same credential (a probe or an admin\'s "test" both count).',
+        ),
+    })
+    .describe('Credential health probe'),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -68,10 +120,11 @@ export const DEFAULT_SETTINGS: Settings = {
   rateLimits: { apiKeyRequestsPerMinute: 600, failedAuthPerIp: 30, failedSignInsPerDid: 10 },
   audit: { retentionDays: 0 },
   gateway: { upstreamTimeoutMs: 120_000 },
+  healthProbe: { enabled: true, paidProviders: false, intervalMinutes: 15 },
 };
 
 /** A partial update: any subset of sections, each with any subset of its fields. Unknown keys are refused. */
-const { billing, credits, sessions, rateLimits, audit, gateway } = settingsSchema.shape;
+const { billing, credits, sessions, rateLimits, audit, gateway, healthProbe } = settingsSchema.shape;
 export const settingsPatchSchema = z
   .object({
     billing: billing.partial().strict().optional(),
@@ -80,6 +133,7 @@ export const settingsPatchSchema = z
     rateLimits: rateLimits.partial().strict().optional(),
     audit: audit.partial().strict().optional(),
     gateway: gateway.partial().strict().optional(),
+    healthProbe: healthProbe.partial().strict().optional(),
   })
   .strict();
 

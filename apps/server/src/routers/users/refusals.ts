@@ -29,3 +29,16 @@ export function auditingRefusals<T>(
     throw error;
   }
 }
+
+/**
+ * Under Blocklet Server, roles are Blocklet Server's: each request maps the user's Blocklet role afresh, so a
+ * role set here would be silently undone on the user's next request. Refused (and audited, as a refusal)
+ * with a message that says where to change it.
+ */
+export function refuseUnderBlocklet(services: AuthedContext['services']): void {
+  if (services.env.blocklet) {
+    throw new PreconditionFailedError(
+      'Under Blocklet Server, roles are managed by Blocklet Server: change the member role there',
+    );
+  }
+}

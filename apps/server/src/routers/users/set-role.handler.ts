@@ -2,7 +2,7 @@ import { writeTransaction } from '../../audit/audit-trail';
 import { actorOf } from '../../trpc/procedures';
 import type { AuthedContext, HandlerOptions } from '../../trpc/types';
 import { currentRole, setRole } from '../../users/users';
-import { auditingRefusals } from './refusals';
+import { auditingRefusals, refuseUnderBlocklet } from './refusals';
 import type { SetRoleInput } from './set-role.schema';
 import { findUserView } from './view';
 
@@ -19,8 +19,9 @@ export function setRoleHandler({ ctx, input }: HandlerOptions<AuthedContext, Set
   return auditingRefusals(
     ctx,
     { action: 'users.setRole', targetId: input.did, details: { requested: { role: input.role } } },
-    () =>
-      writeTransaction(services.hubDb, (tx) => {
+    () => {
+      refuseUnderBlocklet(services);
+      return writeTransaction(services.hubDb, (tx) => {
         const actorRole = currentRole(tx, principal.did) ?? 'guest';
         const { from } = setRole(tx, actorRole, input.did, input.role);
         const changed = from !== input.role;
@@ -34,6 +35,7 @@ export function setRoleHandler({ ctx, input }: HandlerOptions<AuthedContext, Set
           });
         }
         return { user: findUserView(tx, input.did, now)!, changed };
-      }),
+      });
+    },
   );
 }

@@ -3,7 +3,7 @@ import { actorOf } from '../../trpc/procedures';
 import type { AuthedContext, HandlerOptions } from '../../trpc/types';
 import { transferOwnership } from '../../users/users';
 import type { UserDidInput } from './by-did.schema';
-import { auditingRefusals } from './refusals';
+import { auditingRefusals, refuseUnderBlocklet } from './refusals';
 import { findUserView } from './view';
 
 /**
@@ -16,8 +16,9 @@ export function transferOwnershipHandler({ ctx, input }: HandlerOptions<AuthedCo
   return auditingRefusals(
     ctx,
     { action: 'users.transferOwnership', targetId: input.did, details: null },
-    () =>
-      writeTransaction(services.hubDb, (tx) => {
+    () => {
+      refuseUnderBlocklet(services);
+      return writeTransaction(services.hubDb, (tx) => {
         const { targetFrom, callerFrom } = transferOwnership(tx, principal.did, input.did);
         services.audit.append(tx, actorOf(principal), ctx.request, {
           action: 'users.transferOwnership',
@@ -30,6 +31,7 @@ export function transferOwnershipHandler({ ctx, input }: HandlerOptions<AuthedCo
           },
         });
         return { user: findUserView(tx, input.did, now)!, callerRole: 'admin' as const };
-      }),
+      });
+    },
   );
 }
