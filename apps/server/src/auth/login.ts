@@ -108,7 +108,7 @@ export async function login(
   input: LoginInput,
   request: RequestMeta,
 ): Promise<LoginResult> {
-  const { authDb, hubDb, audit, throttle, keyring, clock } = services;
+  const { authDb, audit, throttle, clock } = services;
   await throttle.assertNotBlocked(request.ip, input.did);
   const now = clock();
 
@@ -149,11 +149,31 @@ export async function login(
     .run();
   if (claimed.changes !== 1) return refuse('replayed');
 
+  const admitted = admitProvenDid(services, did, input.setupCode, request, {});
+  if (!admitted) return refuse('bad_setup_code');
+  return { ...(await openSession(services, did, request)), ...admitted };
+}
+
+/**
+ * The part of a sign-in after the wallet proved `did`, shared by `auth.login` and DID Connect: find or create
+ * the user (with the starting credits), let the first DID that presents the setup code of an ownerless hub
+ * become its owner, and record `auth.login` (with `loginDetails`), all in one hub.db transaction. Returns
+ * null, changing nothing, when a setup code was given and is not the hub's (or the hub has an owner).
+ */
+export function admitProvenDid(
+  services: HubServices,
+  did: string,
+  setupCode: string | undefined,
+  request: RequestMeta,
+  loginDetails: Record<string, string>,
+): { user: User; becameOwner: boolean } | null {
+  const { audit, keyring } = services;
+  const now = services.clock();
   const settings = services.settings.get();
-  const outcome = writeTransaction(hubDb, (tx) => {
+  return writeTransaction(services.hubDb, (tx) => {
     const claimOwner =
-      input.setupCode !== undefined && ownerCount(tx) === 0 && setupCodeMatches(tx, keyring, input.setupCode);
-    if (input.setupCode !== undefined && !claimOwner) return { refused: true as const };
+      setupCode !== undefined && ownerCount(tx) === 0 && setupCodeMatches(tx, keyring, setupCode);
+    if (setupCode !== undefined && !claimOwner) return null;
     const { user, created } = ensureUser(tx, did, settings.credits.newUserCredits, now);
     const actor = { did, role: user.role, via: 'session' as const };
     if (created) {
@@ -183,19 +203,25 @@ export async function login(
       outcome: 'success',
       targetType: 'user',
       targetId: did,
-      details: { newUser: created },
+      details: { newUser: created, ...loginDetails },
     });
-    return { refused: false as const, user: current, becameOwner: claimOwner };
+    return { user: current, becameOwner: claimOwner };
   });
-  if (outcome.refused) return refuse('bad_setup_code');
+}
 
-  const { token, session } = createSession(authDb, {
+/** Opens the session of a signed-in DID and clears its failed-attempt count. */
+export async function openSession(
+  services: HubServices,
+  did: string,
+  request: RequestMeta,
+): Promise<{ token: string; session: Session }> {
+  const { token, session } = createSession(services.authDb, {
     did,
     ip: request.ip,
     userAgent: request.userAgent,
-    now,
-    lifetimes: settings.sessions,
+    now: services.clock(),
+    lifetimes: services.settings.get().sessions,
   });
-  await throttle.success(request.ip, did);
-  return { token, session, user: outcome.user, becameOwner: outcome.becameOwner };
+  await services.throttle.success(request.ip, did);
+  return { token, session };
 }
