@@ -8,33 +8,11 @@ import { anthropicClient, describeAnthropicError } from '../../providers/wire/an
 import type { UpstreamCall, UpstreamTarget } from '../../providers/upstream';
 import { anthropicRequest } from './anthropic-request';
 import { AnthropicStreamTranslator, completionFromMessage } from './anthropic-response';
-import { abortFailure, failureOf, linkedAbort, unsupported } from './sdk-failure';
-import { UpstreamFailure, type ChatCompletionChunk, type ChatStream, type GatewayAdapter } from './types';
+import { failureOf, linkedAbort, translatedStream, unsupported } from './sdk-failure';
+import type { ChatStream, GatewayAdapter } from './types';
 
 const fail = (error: unknown, call: UpstreamCall, target: UpstreamTarget) =>
   failureOf(error, describeAnthropicError, call, target);
-
-async function* streamChunks(
-  stream: AsyncIterable<Anthropic.RawMessageStreamEvent>,
-  translator: AnthropicStreamTranslator,
-  abort: ReturnType<typeof linkedAbort>,
-  call: UpstreamCall,
-  target: UpstreamTarget,
-): AsyncGenerator<ChatCompletionChunk> {
-  try {
-    for await (const event of stream) yield* translator.translate(event);
-    // The SDK ends the iteration quietly when the request is aborted: say why it ended.
-    if (call.signal.aborted) throw abortFailure(call);
-    if (!translator.complete)
-      throw new UpstreamFailure('server', 'The provider ended the stream before the answer was complete');
-  } catch (error) {
-    throw fail(error, call, target);
-  } finally {
-    // Also when the consumer stopped early: the upstream request must not run on.
-    if (!translator.complete) abort.controller.abort(new Error('The stream was abandoned'));
-    abort.dispose();
-  }
-}
 
 export const anthropicAdapter: GatewayAdapter = {
   async chat(target, call, params) {
@@ -61,7 +39,10 @@ export const anthropicAdapter: GatewayAdapter = {
       throw fail(error, call, target);
     }
     const translator = new AnthropicStreamTranslator(params.model);
-    return { chunks: streamChunks(stream, translator, abort, call, target), usage: () => translator.usage() };
+    return {
+      chunks: translatedStream(stream, translator, abort, call, (error) => fail(error, call, target)),
+      usage: () => translator.usage(),
+    };
   },
 
   embeddings() {

@@ -4,38 +4,17 @@
  * for the model families whose formats translate faithfully (bedrock-invoke.ts). Every request is signed with
  * SigV4 from the credential's access key pair (see providers/wire/bedrock.ts for the locked-down client).
  */
-import type { BedrockRuntimeClient, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { bedrockRuntimeClient, describeBedrockError } from '../../providers/wire/bedrock';
 import type { UpstreamCall, UpstreamTarget } from '../../providers/upstream';
 import { bedrockEmbeddings, bedrockImages } from './bedrock-invoke';
 import { converseInput } from './bedrock-request';
 import { BedrockStreamTranslator, completionFromConverse } from './bedrock-response';
-import { abortFailure, failureOf, linkedAbort } from './sdk-failure';
-import { UpstreamFailure, type ChatCompletionChunk, type ChatStream, type GatewayAdapter } from './types';
+import { failureOf, linkedAbort, translatedStream } from './sdk-failure';
+import { UpstreamFailure, type ChatStream, type GatewayAdapter } from './types';
 
 const fail = (error: unknown, call: UpstreamCall, target: UpstreamTarget) =>
   failureOf(error, describeBedrockError, call, target);
-
-async function* streamChunks(
-  stream: AsyncIterable<ConverseStreamOutput>,
-  translator: BedrockStreamTranslator,
-  resources: { abort: ReturnType<typeof linkedAbort>; client: BedrockRuntimeClient },
-  call: UpstreamCall,
-  target: UpstreamTarget,
-): AsyncGenerator<ChatCompletionChunk> {
-  try {
-    for await (const event of stream) yield* translator.translate(event);
-    if (call.signal.aborted) throw abortFailure(call);
-    if (!translator.complete)
-      throw new UpstreamFailure('server', 'The provider ended the stream before the answer was complete');
-  } catch (error) {
-    throw fail(error, call, target);
-  } finally {
-    if (!translator.complete) resources.abort.controller.abort(new Error('The stream was abandoned'));
-    resources.abort.dispose();
-    resources.client.destroy();
-  }
-}
 
 export const bedrockAdapter: GatewayAdapter = {
   async chat(target, call, params) {
@@ -75,7 +54,14 @@ export const bedrockAdapter: GatewayAdapter = {
     }
     const translator = new BedrockStreamTranslator(requestId, params.model);
     return {
-      chunks: streamChunks(stream, translator, { abort, client }, call, target),
+      chunks: translatedStream(
+        stream,
+        translator,
+        abort,
+        call,
+        (error) => fail(error, call, target),
+        () => client.destroy(),
+      ),
       usage: () => translator.usage(),
     };
   },

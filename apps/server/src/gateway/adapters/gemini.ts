@@ -9,32 +9,11 @@ import type { UpstreamCall, UpstreamTarget } from '../../providers/upstream';
 import { geminiEmbeddings, geminiImages } from './gemini-media';
 import { geminiRequest } from './gemini-request';
 import { completionFromGemini, GeminiStreamTranslator } from './gemini-response';
-import { abortFailure, failureOf, linkedAbort } from './sdk-failure';
-import { UpstreamFailure, type ChatCompletionChunk, type ChatStream, type GatewayAdapter } from './types';
+import { failureOf, linkedAbort, translatedStream } from './sdk-failure';
+import type { ChatStream, GatewayAdapter } from './types';
 
 const fail = (error: unknown, call: UpstreamCall, target: UpstreamTarget) =>
   failureOf(error, describeGeminiError, call, target);
-
-async function* streamChunks(
-  stream: AsyncIterable<GenerateContentResponse>,
-  translator: GeminiStreamTranslator,
-  abort: ReturnType<typeof linkedAbort>,
-  call: UpstreamCall,
-  target: UpstreamTarget,
-): AsyncGenerator<ChatCompletionChunk> {
-  try {
-    for await (const response of stream) yield* translator.translate(response);
-    if (call.signal.aborted) throw abortFailure(call);
-    if (!translator.complete)
-      throw new UpstreamFailure('server', 'The provider ended the stream before the answer was complete');
-  } catch (error) {
-    throw fail(error, call, target);
-  } finally {
-    // The SDK only releases its reader when iteration stops: abort, so the connection is really closed.
-    if (!translator.complete) abort.controller.abort(new Error('The stream was abandoned'));
-    abort.dispose();
-  }
-}
 
 export const geminiAdapter: GatewayAdapter = {
   async chat(target, call, params) {
@@ -74,7 +53,10 @@ export const geminiAdapter: GatewayAdapter = {
       throw fail(error, call, target);
     }
     const translator = new GeminiStreamTranslator(params.model);
-    return { chunks: streamChunks(stream, translator, abort, call, target), usage: () => translator.usage() };
+    return {
+      chunks: translatedStream(stream, translator, abort, call, (error) => fail(error, call, target)),
+      usage: () => translator.usage(),
+    };
   },
 
   embeddings: geminiEmbeddings,

@@ -11,7 +11,7 @@ import type { UpstreamErrorInfo } from '../../providers/wire/types';
 import { secretStrings, type UpstreamCall, type UpstreamTarget } from '../../providers/upstream';
 import { safeUpstreamText } from '../../providers/upstream-error';
 import { DEADLINE_MESSAGE_PREFIX } from '../deadline';
-import { UpstreamFailure, type UpstreamFailureKind } from './types';
+import { UpstreamFailure, type ChatCompletionChunk, type UpstreamFailureKind } from './types';
 
 export type DescribeError = (error: unknown) => UpstreamErrorInfo;
 
@@ -109,4 +109,40 @@ export function unsupported(what: string): UpstreamFailure {
 /** The client sent something that cannot be translated as it stands (malformed, not merely unsupported). */
 export function badRequest(what: string): UpstreamFailure {
   return new UpstreamFailure('bad_request', what);
+}
+
+/** What the SDK adapters' stream translators have in common. */
+export interface StreamTranslator<E> {
+  translate(event: E): ChatCompletionChunk[];
+  /** Whether the upstream's answer ended properly (a stream cut before that is incomplete). */
+  readonly complete: boolean;
+}
+
+/**
+ * An SDK's event stream as OpenAI chunks. A stream that ends before the answer is complete, or because the
+ * request was aborted, fails with the right kind; an error becomes an UpstreamFailure through `fail`. When
+ * the consumer stops early, or anything goes wrong, the upstream request is aborted: the SDKs release their
+ * connection only when iteration stops, and it must not run on. `release` frees anything else the call held.
+ */
+export async function* translatedStream<E>(
+  stream: AsyncIterable<E>,
+  translator: StreamTranslator<E>,
+  abort: ReturnType<typeof linkedAbort>,
+  call: UpstreamCall,
+  fail: (error: unknown) => UpstreamFailure,
+  release: () => void = () => undefined,
+): AsyncGenerator<ChatCompletionChunk> {
+  try {
+    for await (const event of stream) yield* translator.translate(event);
+    // The SDKs end the iteration quietly when the request is aborted: say why it ended.
+    if (call.signal.aborted) throw abortFailure(call);
+    if (!translator.complete)
+      throw new UpstreamFailure('server', 'The provider ended the stream before the answer was complete');
+  } catch (error) {
+    throw fail(error);
+  } finally {
+    if (!translator.complete) abort.controller.abort(new Error('The stream was abandoned'));
+    abort.dispose();
+    release();
+  }
 }
