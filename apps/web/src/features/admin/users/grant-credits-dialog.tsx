@@ -1,0 +1,109 @@
+import {
+  Alert,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useNotify } from '../../../components/notifier';
+import type { UserView } from '../../../lib/api-types';
+import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { formatCredits, shortDid } from '../../../lib/format';
+import { grantCreditsInput } from '../../../lib/schemas';
+import { trpc } from '../../../lib/trpc';
+import { numberOrUndefined, validate, type FieldErrors } from '../../../lib/validation';
+
+/** Adds credits to a balance (or, with a negative amount, takes them away), with a reason kept in the ledger. */
+export function GrantCreditsDialog({ user, onClose }: { user: UserView; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const notify = useNotify();
+  const titleId = useId();
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const grant = useMutation(
+    trpc.users.grantCredits.mutationOptions({
+      onSuccess: (result) => {
+        notify(
+          `${formatCredits(result.amount)} credits for ${result.user.name ?? shortDid(result.user.did)}`,
+        );
+        void queryClient.invalidateQueries({ queryKey: trpc.users.pathKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.me.pathKey() });
+        onClose();
+      },
+      onError: (error) => setErrors(fieldErrorsOf(error)),
+    }),
+  );
+  const submit = () => {
+    const checked = validate(grantCreditsInput, { did: user.did, amount: numberOrUndefined(amount), reason });
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    grant.mutate(checked.data);
+  };
+  return (
+    <Dialog
+      open
+      onClose={grant.isPending ? undefined : onClose}
+      aria-labelledby={titleId}
+      maxWidth="xs"
+      fullWidth
+    >
+      <DialogTitle id={titleId}>Grant credits</DialogTitle>
+      <DialogContent>
+        <Stack
+          component="form"
+          id={`${titleId}-form`}
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            submit();
+          }}
+          sx={{ gap: 2.5, pt: 1 }}
+        >
+          <Typography>
+            {user.name ?? shortDid(user.did)} has {formatCredits(user.credits)} credits.
+          </Typography>
+          <TextField
+            label="Amount"
+            type="number"
+            value={amount}
+            onChange={(event) => setAmount(event.target.value)}
+            error={Boolean(errors.amount)}
+            helperText={errors.amount ?? 'Credits to add; a negative amount takes credits away.'}
+            slotProps={{ htmlInput: { step: 'any' } }}
+            autoFocus
+            required
+          />
+          <TextField
+            label="Reason"
+            value={reason}
+            onChange={(event) => setReason(event.target.value)}
+            error={Boolean(errors.reason)}
+            helperText={errors.reason ?? 'Kept in the credit ledger and the audit trail.'}
+            required
+          />
+          {grant.isError && Object.keys(fieldErrorsOf(grant.error)).length === 0 && (
+            <Alert severity="error">{errorMessage(grant.error)}</Alert>
+          )}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose} disabled={grant.isPending}>
+          Cancel
+        </Button>
+        <Button variant="contained" type="submit" form={`${titleId}-form`} loading={grant.isPending}>
+          Grant
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
