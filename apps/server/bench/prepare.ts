@@ -4,7 +4,13 @@
  * credits and a hub API key; or 10,000 credentials for rotation; or a long audit trail for `audit verify`.
  */
 import { randomUUID } from 'node:crypto';
-import { createAuditEvent, encodeMasterKey, generateMasterKey, type AuditChainHead } from '@aigne-hub/core';
+import {
+  createAuditEvent,
+  encodeMasterKey,
+  generateMasterKey,
+  sealAuditHead,
+  type AuditChainHead,
+} from '@aigne-hub/core';
 import { credentials, modelRates, providers, users } from '@aigne-hub/db';
 import pino from 'pino';
 import { toRow, writeTransaction } from '../src/audit/audit-trail';
@@ -129,6 +135,10 @@ export function prepareAuditTrail(dataDir: string, encryptionKeys: string, count
       `INSERT INTO audit_events (seq, id, ts, actor_did, actor_role, via, ip, user_agent, request_id, action, target_type, target_id, outcome, reason, details, prev_hash, hash)
        VALUES (@seq, @id, @ts, @actorDid, @actorRole, @via, @ip, @userAgent, @requestId, @action, @targetType, @targetId, @outcome, @reason, @details, @prevHash, @hash)`,
     );
+    const writeHead = sqlite.prepare(
+      `INSERT INTO audit_head (id, seq, hash, mac) VALUES (1, @seq, @hash, @mac)
+       ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, mac = excluded.mac`,
+    );
     const batch = sqlite.transaction((n: number) => {
       for (let i = 0; i < n; i += 1) {
         const event = createAuditEvent(
@@ -150,6 +160,8 @@ export function prepareAuditTrail(dataDir: string, encryptionKeys: string, count
         insert.run(toRow(event));
         head = { seq: event.seq, hash: event.hash };
       }
+      // The sealed head record outside the trail moves with it, as the hub's own appends do.
+      if (head) writeHead.run(sealAuditHead(head, key));
     });
     for (let done = 0; done < count; done += 10_000) batch(Math.min(10_000, count - done));
   } finally {
