@@ -38,7 +38,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isHubError, parseAbtDid, RateLimitedError, ValidationError, type HubError } from '@aigne-hub/core';
-import { WalletAuthenticator, WalletHandlers, type ConnectRequest } from '@arcblock/did-connect-js';
+import type { ConnectRequest, WalletAuthenticator } from '@arcblock/did-connect-js';
 import { decode as decodeJwt } from '@arcblock/jwt';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -123,7 +123,7 @@ function claimedDid(fields: Record<string, unknown>): string | null {
 class DidConnect {
   readonly #store: ConnectSessionStore;
   readonly #limiter = new RateLimiterMemory({ points: SESSIONS_PER_MINUTE, duration: 60 });
-  #machinery: { authenticator: WalletAuthenticator; chains: WalletChains } | undefined;
+  #machinery: Promise<{ authenticator: WalletAuthenticator; chains: WalletChains }> | undefined;
 
   constructor(private readonly services: HubServices) {
     this.#store = new ConnectSessionStore(services.authDb, services.clock);
@@ -131,10 +131,17 @@ class DidConnect {
 
   /**
    * The library's objects, built on first use: they need the hub's public URL, known only once it listens
-   * (callback URLs are built from it, never from the request's Host header, which a client chooses).
+   * (callback URLs are built from it, never from the request's Host header, which a client chooses). The
+   * library itself is loaded then too: it and its crypto dependencies are some 40 MB of memory that a hub
+   * whose people never scan a QR code does not need to carry.
    */
   #get() {
-    if (this.#machinery) return this.#machinery;
+    this.#machinery ??= this.#build();
+    return this.#machinery;
+  }
+
+  async #build() {
+    const { WalletAuthenticator, WalletHandlers } = await import('@arcblock/did-connect-js');
     const { publicUrl, logger } = this.services;
     const { wallet } = loadOrCreateAppWallet(this.services);
     const authenticator = new WalletAuthenticator({
@@ -172,7 +179,7 @@ class DidConnect {
       if (!found) throw new Error(`@arcblock/did-connect-js registered no ${key}`);
       return found;
     };
-    this.#machinery = {
+    return {
       authenticator,
       chains: {
         request: chain(`GET ${BASE}/auth`),
@@ -180,7 +187,6 @@ class DidConnect {
         submit: chain(`GET ${BASE}/auth/submit`),
       },
     };
-    return this.#machinery;
   }
 
   /**
@@ -215,7 +221,7 @@ class DidConnect {
     } catch (error) {
       return sendHubError(reply, error);
     }
-    const { authenticator } = this.#get();
+    const { authenticator } = await this.#get();
     const opened = this.#store.open({
       currentStep: 0,
       // No MFA digits: the authPrincipal claim asks for none, and the web page shows none.
@@ -295,7 +301,7 @@ class DidConnect {
   // ---- wallet ----
 
   async walletRequest(request: FastifyRequest, reply: FastifyReply) {
-    const answer = await runConnectChain(this.#get().chains.request, connectRequest(request));
+    const answer = await runConnectChain((await this.#get()).chains.request, connectRequest(request));
     return walletReply(reply, answer);
   }
 
@@ -309,7 +315,7 @@ class DidConnect {
     } catch (error) {
       return sendHubError(reply, error);
     }
-    const machinery = this.#get();
+    const machinery = await this.#get();
     const answer = await runConnectChain(
       via === 'answer' ? machinery.chains.answer : machinery.chains.submit,
       req,
