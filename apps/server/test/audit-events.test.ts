@@ -46,7 +46,11 @@ describe('auditEvents.list', () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     for (;;) {
-      const page = await owner.trpc.auditEvents.list.query({ limit: 3, ...(cursor && { cursor }) });
+      const page = await owner.trpc.auditEvents.list.query({
+        limit: 3,
+        direction: 'forward',
+        ...(cursor && { cursor }),
+      });
       seen.push(...page.events.map((event) => event.seq));
       if (page.nextCursor === null) break;
       cursor = page.nextCursor;

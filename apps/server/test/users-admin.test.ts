@@ -127,10 +127,12 @@ describe('users.list', () => {
     expect(first.nextCursor).toEqual(expect.any(String));
 
     insert.run('did:abt:zPager8', 'Pager 8', 'guest', Date.now());
+    // As tRPC's useInfiniteQuery sends it: with the paging direction it adds.
     const second = await admin.session.trpc.users.list.query({
       search: 'pager',
       limit: 3,
       cursor: first.nextCursor!,
+      direction: 'forward',
     });
     expect(dids(second)).toEqual(['zPager5', 'zPager7', 'zPager1']);
     const third = await admin.session.trpc.users.list.query({

@@ -131,9 +131,9 @@ describe('shapes', () => {
   sameShape('grantCreditsInput', web.grantCreditsInput, serverGrantCredits);
   sameShape('settingsSchema', web.settingsSchema, serverSettings);
   sameShape('settingsPatchSchema', web.settingsPatchSchema, serverSettingsPatch);
-  // The filters without paging (the page adds `limit` and `cursor`), always given as an object.
+  // The filters without paging (the page adds `limit`, `cursor` and tRPC's `direction`), always given as an object.
   sameShape('audit filters', web.auditFiltersInput, listAuditEventsInput, (hub) => {
-    const { default: _default, ...filters } = omitFields(hub, ['limit', 'cursor']);
+    const { default: _default, ...filters } = omitFields(hub, ['limit', 'cursor', 'direction']);
     return filters;
   });
 });

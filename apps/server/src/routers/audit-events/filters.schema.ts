@@ -33,6 +33,12 @@ export const auditFilterFields = {
   to: isoTime.optional(),
 };
 
+/**
+ * What tRPC's infinite queries add to the input of a paged procedure (which way to page). The hub pages
+ * forward only; the field is accepted, so that `useInfiniteQuery` works against the strict schemas, and ignored.
+ */
+export const pagingDirection = z.enum(['forward', 'backward']).optional();
+
 /** A cursor as returned in `nextCursor`: the seq of the last event of the previous page, as a string. */
 export const auditCursor = z
   .string()

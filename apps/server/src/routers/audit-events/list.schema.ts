@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { RANGE_MESSAGE, auditCursor, auditFilterFields, rangeInOrder } from './filters.schema';
+import {
+  RANGE_MESSAGE,
+  auditCursor,
+  auditFilterFields,
+  pagingDirection,
+  rangeInOrder,
+} from './filters.schema';
 
 export const AUDIT_LIST_MAX_LIMIT = 200;
 
@@ -8,6 +14,7 @@ export const listAuditEventsInput = z
     ...auditFilterFields,
     /** Continue after this event (older ones follow): the `nextCursor` of the previous page. */
     cursor: auditCursor.optional(),
+    direction: pagingDirection,
     limit: z.number().int().min(1).max(AUDIT_LIST_MAX_LIMIT).default(50),
   })
   .strict()
