@@ -16,7 +16,6 @@ import {
   FormHelperText,
   FormLabel,
   MenuItem,
-  Stack,
   TextField,
 } from '@mui/material';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -26,6 +25,7 @@ import { createApiKeyInput } from '../../lib/schemas';
 import { trpc } from '../../lib/trpc';
 import { numberOrUndefined, validate, type FieldErrors } from '../../lib/validation';
 import { SecretReveal } from './secret-reveal';
+import { DialogForm } from '../../components/dialog-form';
 
 const EXPIRY_CHOICES = [
   { value: '30', label: 'In 30 days' },
@@ -111,16 +111,7 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
         {created ? (
           <SecretReveal secret={created.secret} name={created.name} />
         ) : (
-          <Stack
-            component="form"
-            id={`${titleId}-form`}
-            noValidate
-            onSubmit={(event) => {
-              event.preventDefault();
-              submit();
-            }}
-            sx={{ gap: 2.5, pt: 1 }}
-          >
+          <DialogForm id={`${titleId}-form`} onSubmit={submit}>
             <TextField
               label="Name"
               placeholder="ci-pipeline"
@@ -186,7 +177,7 @@ export function CreateApiKeyDialog({ open, onClose }: { open: boolean; onClose: 
             {create.isError && Object.keys(fieldErrorsOf(create.error)).length === 0 && (
               <Alert severity="error">{errorMessage(create.error)}</Alert>
             )}
-          </Stack>
+          </DialogForm>
         )}
       </DialogContent>
       <DialogActions>

@@ -24,6 +24,7 @@ import { perMillionTokens, perToken } from '../../../lib/pricing';
 import { MODEL_TYPES, upsertModelRateInput } from '../../../lib/schemas';
 import { trpc } from '../../../lib/trpc';
 import { numberOrUndefined, validate, type FieldErrors } from '../../../lib/validation';
+import { DialogForm } from '../../../components/dialog-form';
 
 interface Form {
   provider: string;
@@ -134,16 +135,7 @@ export function RateDialog({
         {rate ? `Rate of ${rate.provider}/${rate.model}` : 'Add a model rate'}
       </DialogTitle>
       <DialogContent>
-        <Stack
-          component="form"
-          id={`${titleId}-form`}
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
-          sx={{ gap: 2.5, pt: 1 }}
-        >
+        <DialogForm id={`${titleId}-form`} onSubmit={submit}>
           <Stack direction={{ xs: 'column', sm: 'row' }} sx={{ gap: 2 }}>
             <TextField
               select
@@ -219,7 +211,7 @@ export function RateDialog({
           {upsert.isError && Object.keys(fieldErrorsOf(upsert.error)).length === 0 && (
             <Alert severity="error">{errorMessage(upsert.error)}</Alert>
           )}
-        </Stack>
+        </DialogForm>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose} disabled={upsert.isPending}>

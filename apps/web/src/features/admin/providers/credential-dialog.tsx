@@ -11,7 +11,6 @@ import {
   DialogContent,
   DialogTitle,
   FormControlLabel,
-  Stack,
   Switch,
   TextField,
 } from '@mui/material';
@@ -23,6 +22,7 @@ import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
 import { createCredentialInput, updateCredentialInput } from '../../../lib/schemas';
 import { trpc } from '../../../lib/trpc';
 import { numberOrUndefined, validate, type FieldErrors } from '../../../lib/validation';
+import { DialogForm } from '../../../components/dialog-form';
 
 interface Form {
   name: string;
@@ -146,17 +146,7 @@ export function CredentialDialog({
         {credential ? `Edit credential “${credential.name}”` : `Add a credential to ${provider.displayName}`}
       </DialogTitle>
       <DialogContent>
-        <Stack
-          component="form"
-          id={`${titleId}-form`}
-          noValidate
-          autoComplete="off"
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
-          sx={{ gap: 2.5, pt: 1 }}
-        >
+        <DialogForm id={`${titleId}-form`} onSubmit={submit} autoComplete="off">
           <TextField
             label="Name"
             placeholder="primary"
@@ -239,7 +229,7 @@ export function CredentialDialog({
           {failed && Object.keys(fieldErrorsOf(failed)).length === 0 && (
             <Alert severity="error">{errorMessage(failed)}</Alert>
           )}
-        </Stack>
+        </DialogForm>
       </DialogContent>
       <DialogActions>
         <Button

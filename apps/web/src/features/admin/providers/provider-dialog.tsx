@@ -11,7 +11,6 @@ import {
   DialogTitle,
   FormControlLabel,
   MenuItem,
-  Stack,
   Switch,
   TextField,
 } from '@mui/material';
@@ -24,6 +23,7 @@ import { createProviderInput, updateProviderInput, type ProviderKindName } from 
 import { trpc } from '../../../lib/trpc';
 import { validate, type FieldErrors } from '../../../lib/validation';
 import { kindInfo, PROVIDER_KIND_INFO } from './provider-kinds';
+import { DialogForm } from '../../../components/dialog-form';
 
 interface Form {
   kind: ProviderKindName;
@@ -137,16 +137,7 @@ export function ProviderDialog({
     >
       <DialogTitle id={titleId}>{provider ? `Edit ${provider.displayName}` : 'Add a provider'}</DialogTitle>
       <DialogContent>
-        <Stack
-          component="form"
-          id={`${titleId}-form`}
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
-          sx={{ gap: 2.5, pt: 1 }}
-        >
+        <DialogForm id={`${titleId}-form`} onSubmit={submit}>
           <TextField
             select
             label="Kind"
@@ -220,7 +211,7 @@ export function ProviderDialog({
           {failed && Object.keys(fieldErrorsOf(failed)).length === 0 && (
             <Alert severity="error">{errorMessage(failed)}</Alert>
           )}
-        </Stack>
+        </DialogForm>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose} disabled={busy}>

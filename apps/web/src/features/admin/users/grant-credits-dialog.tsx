@@ -5,7 +5,6 @@ import {
   DialogActions,
   DialogContent,
   DialogTitle,
-  Stack,
   TextField,
   Typography,
 } from '@mui/material';
@@ -18,6 +17,7 @@ import { formatCredits, shortDid } from '../../../lib/format';
 import { grantCreditsInput } from '../../../lib/schemas';
 import { trpc } from '../../../lib/trpc';
 import { numberOrUndefined, validate, type FieldErrors } from '../../../lib/validation';
+import { DialogForm } from '../../../components/dialog-form';
 
 /** Adds credits to a balance (or, with a negative amount, takes them away), with a reason kept in the ledger. */
 export function GrantCreditsDialog({ user, onClose }: { user: UserView; onClose: () => void }) {
@@ -59,16 +59,7 @@ export function GrantCreditsDialog({ user, onClose }: { user: UserView; onClose:
     >
       <DialogTitle id={titleId}>Grant credits</DialogTitle>
       <DialogContent>
-        <Stack
-          component="form"
-          id={`${titleId}-form`}
-          noValidate
-          onSubmit={(event) => {
-            event.preventDefault();
-            submit();
-          }}
-          sx={{ gap: 2.5, pt: 1 }}
-        >
+        <DialogForm id={`${titleId}-form`} onSubmit={submit}>
           <Typography>
             {user.name ?? shortDid(user.did)} has {formatCredits(user.credits)} credits.
           </Typography>
@@ -94,7 +85,7 @@ export function GrantCreditsDialog({ user, onClose }: { user: UserView; onClose:
           {grant.isError && Object.keys(fieldErrorsOf(grant.error)).length === 0 && (
             <Alert severity="error">{errorMessage(grant.error)}</Alert>
           )}
-        </Stack>
+        </DialogForm>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose} disabled={grant.isPending}>
