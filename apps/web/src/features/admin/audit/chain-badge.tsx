@@ -17,6 +17,11 @@ const REASONS: Record<string, string> = {
   deleted: 'events before it are missing: they were deleted',
   reordered: 'it is out of order',
   broken_link: 'it does not link to the event before it',
+  missing_checkpoint: 'the events before it are gone and no genuine retention checkpoint accounts for them',
+  truncated: 'the newest events after it were removed (the recorded head is further on)',
+  head_missing: 'the head record kept outside the trail was removed',
+  head_invalid: 'the head record kept outside the trail was written without the audit key',
+  head_mismatch: 'the head record kept outside the trail does not end this chain (set back or replaced)',
 };
 
 export function ChainBadge({ onShowEvent }: { onShowEvent: (seq: number) => void }) {
