@@ -61,6 +61,10 @@ export function buildCli(): Command {
           '',
           '  Or, from this machine: pnpm hub owner set <your DID>',
         );
+      } else if (env.blocklet) {
+        lines.push(
+          '  Under Blocklet Server: people sign in through Blocklet Server, and their roles come from it.',
+        );
       } else {
         lines.push(`  Owners and admins sign in at ${hub.url} with their DID wallet.`);
       }
