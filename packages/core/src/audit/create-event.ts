@@ -81,21 +81,32 @@ export function createAuditEvent(
     seq: link.seq,
     id,
     ts,
-    actorDid: input.actorDid ?? null,
-    actorRole: input.actorRole ?? null,
+    actorDid: wellFormed(input.actorDid ?? null),
+    actorRole: wellFormed(input.actorRole ?? null),
     via: checkedVia(input.via ?? null),
-    ip: input.ip ?? null,
-    userAgent: input.userAgent == null ? null : cut(input.userAgent, MAX_USER_AGENT_LENGTH),
-    requestId: input.requestId ?? null,
+    ip: wellFormed(input.ip ?? null),
+    userAgent: input.userAgent == null ? null : wellFormed(cut(input.userAgent, MAX_USER_AGENT_LENGTH)),
+    requestId: wellFormed(input.requestId ?? null),
     action: checkedAction(input.action),
-    targetType: input.targetType ?? null,
-    targetId: input.targetId ?? null,
+    targetType: wellFormed(input.targetType ?? null),
+    targetId: wellFormed(input.targetId ?? null),
     outcome: checkedOutcome(input.outcome),
-    reason: redactReason(input.reason ?? null),
+    reason: wellFormed(redactReason(input.reason ?? null)),
     details: redactDetails(input.details ?? null),
     prevHash: link.prevHash,
   };
   return { ...unsigned, hash: chainWithKey(unsigned.prevHash, unsigned, key) };
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * The text with each lone surrogate replaced by U+FFFD. Such text cannot be stored as UTF-8 (SQLite writes
+ * U+FFFD in its place), so an event hashed over it would never verify once stored. Details need nothing: they
+ * are stored as JSON, which writes a lone surrogate as an escape and reads it back the same.
+ */
+function wellFormed(text: string | null): string | null {
+  return text === null ? null : text.replace(LONE_SURROGATE, '\ufffd');
 }
 
 function nextLink(previous: AuditChainHead | null): { seq: number; prevHash: string } {
