@@ -3,7 +3,6 @@
  * prices; the hub stores credits per token. With billing on, only rated models can be used.
  */
 import {
-  Alert,
   Button,
   Checkbox,
   Dialog,
@@ -19,12 +18,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useNotify } from '../../../components/notifier';
 import type { ModelRateView, ProviderView } from '../../../lib/api-types';
-import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { fieldErrorsOf } from '../../../lib/errors';
 import { perMillionTokens, perToken } from '../../../lib/pricing';
 import { MODEL_TYPES, upsertModelRateInput } from '../../../lib/schemas';
 import { trpc } from '../../../lib/trpc';
 import { numberOrUndefined, validate, type FieldErrors } from '../../../lib/validation';
 import { DialogForm } from '../../../components/dialog-form';
+import { FormError } from '../../../components/form-error';
 
 interface Form {
   provider: string;
@@ -208,9 +208,7 @@ export function RateDialog({
               label="Deprecated"
             />
           </Stack>
-          {upsert.isError && Object.keys(fieldErrorsOf(upsert.error)).length === 0 && (
-            <Alert severity="error">{errorMessage(upsert.error)}</Alert>
-          )}
+          <FormError error={upsert.error} />
         </DialogForm>
       </DialogContent>
       <DialogActions>

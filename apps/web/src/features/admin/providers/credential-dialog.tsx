@@ -4,7 +4,6 @@
  * cleared as soon as the hub has the secret, so it stays in the page no longer than the request.
  */
 import {
-  Alert,
   Button,
   Dialog,
   DialogActions,
@@ -18,11 +17,12 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useNotify } from '../../../components/notifier';
 import type { CredentialView, ProviderView } from '../../../lib/api-types';
-import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { fieldErrorsOf } from '../../../lib/errors';
 import { createCredentialInput, updateCredentialInput } from '../../../lib/schemas';
 import { trpc } from '../../../lib/trpc';
 import { numberOrUndefined, validate, type FieldErrors } from '../../../lib/validation';
 import { DialogForm } from '../../../components/dialog-form';
+import { FormError } from '../../../components/form-error';
 
 interface Form {
   name: string;
@@ -226,9 +226,7 @@ export function CredentialDialog({
               label="Enabled"
             />
           )}
-          {failed && Object.keys(fieldErrorsOf(failed)).length === 0 && (
-            <Alert severity="error">{errorMessage(failed)}</Alert>
-          )}
+          <FormError error={failed} />
         </DialogForm>
       </DialogContent>
       <DialogActions>

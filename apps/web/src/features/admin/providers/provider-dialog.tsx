@@ -3,7 +3,6 @@
  * name, and where it lives (a base URL for OpenAI-compatible endpoints, a region for Bedrock).
  */
 import {
-  Alert,
   Button,
   Dialog,
   DialogActions,
@@ -18,12 +17,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useNotify } from '../../../components/notifier';
 import type { ProviderView } from '../../../lib/api-types';
-import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { fieldErrorsOf } from '../../../lib/errors';
 import { createProviderInput, updateProviderInput, type ProviderKindName } from '../../../lib/schemas';
 import { trpc } from '../../../lib/trpc';
 import { validate, type FieldErrors } from '../../../lib/validation';
 import { kindInfo, PROVIDER_KIND_INFO } from './provider-kinds';
 import { DialogForm } from '../../../components/dialog-form';
+import { FormError } from '../../../components/form-error';
 
 interface Form {
   kind: ProviderKindName;
@@ -208,9 +208,7 @@ export function ProviderDialog({
               label="Enabled"
             />
           )}
-          {failed && Object.keys(fieldErrorsOf(failed)).length === 0 && (
-            <Alert severity="error">{errorMessage(failed)}</Alert>
-          )}
+          <FormError error={failed} />
         </DialogForm>
       </DialogContent>
       <DialogActions>

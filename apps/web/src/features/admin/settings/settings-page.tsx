@@ -3,7 +3,6 @@
  * and the credential health probe.
  */
 import {
-  Alert,
   Box,
   Button,
   Card,
@@ -21,7 +20,7 @@ import { useNotify } from '../../../components/notifier';
 import { PageHeader } from '../../../components/page-header';
 import { QueryView } from '../../../components/query-state';
 import type { HubSettings } from '../../../lib/api-types';
-import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { fieldErrorsOf } from '../../../lib/errors';
 import { formatInteger } from '../../../lib/format';
 import { trpc } from '../../../lib/trpc';
 import type { FieldErrors } from '../../../lib/validation';
@@ -35,6 +34,7 @@ import {
   type SettingsForm,
   type SwitchField,
 } from './settings-form';
+import { FormError } from '../../../components/form-error';
 
 const SECTIONS: { title: string; description: string; sections: string[] }[] = [
   {
@@ -179,11 +179,7 @@ function Editor({ settings, defaults }: { settings: HubSettings; defaults: HubSe
           </CardContent>
         </Card>
       ))}
-      {update.isError && Object.keys(fieldErrorsOf(update.error)).length === 0 && (
-        <Alert severity="error" sx={{ mb: 2 }}>
-          {errorMessage(update.error)}
-        </Alert>
-      )}
+      <FormError error={update.error} sx={{ mb: 2 }} />
       <Stack
         direction="row"
         sx={{

@@ -1,5 +1,4 @@
 import {
-  Alert,
   Button,
   Dialog,
   DialogActions,
@@ -12,12 +11,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useNotify } from '../../../components/notifier';
 import type { UserView } from '../../../lib/api-types';
-import { errorMessage, fieldErrorsOf } from '../../../lib/errors';
+import { fieldErrorsOf } from '../../../lib/errors';
 import { formatCredits, shortDid } from '../../../lib/format';
 import { grantCreditsInput } from '../../../lib/schemas';
 import { trpc } from '../../../lib/trpc';
 import { numberOrUndefined, validate, type FieldErrors } from '../../../lib/validation';
 import { DialogForm } from '../../../components/dialog-form';
+import { FormError } from '../../../components/form-error';
 
 /** Adds credits to a balance (or, with a negative amount, takes them away), with a reason kept in the ledger. */
 export function GrantCreditsDialog({ user, onClose }: { user: UserView; onClose: () => void }) {
@@ -82,9 +82,7 @@ export function GrantCreditsDialog({ user, onClose }: { user: UserView; onClose:
             helperText={errors.reason ?? 'Kept in the credit ledger and the audit trail.'}
             required
           />
-          {grant.isError && Object.keys(fieldErrorsOf(grant.error)).length === 0 && (
-            <Alert severity="error">{errorMessage(grant.error)}</Alert>
-          )}
+          <FormError error={grant.error} />
         </DialogForm>
       </DialogContent>
       <DialogActions>
