@@ -151,7 +151,12 @@ export async function withFailingAudit<T>(t: TestHub, action: string, fn: () => 
 
 /** The bytes of the hub database, including what is still only in its write-ahead log. */
 export function hubDbBytes(t: TestHub): Buffer {
-  const files = ['hub.db', 'hub.db-wal'].map((name) => path.join(t.dir, name));
+  return databaseBytes(t.dir, ['hub.db']);
+}
+
+/** The bytes of the named databases in `dir`, with what is still only in their write-ahead logs. */
+export function databaseBytes(dir: string, databases = ['hub.db', 'auth.db']): Buffer {
+  const files = databases.flatMap((name) => [name, `${name}-wal`]).map((name) => path.join(dir, name));
   return Buffer.concat(files.filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file)));
 }
 

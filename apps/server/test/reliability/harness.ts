@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { createLogger } from '../../src/logger';
-import { fragmentsOf, leakedFragments } from '../admin-harness';
+import { databaseBytes, leakedFragments } from '../admin-harness';
 import { newWallet, signIn, startTestHub, type HubClient, type TestHub } from '../helpers';
 import { chaosAnswer, ChaosUpstream, type ChaosWeights } from './chaos-upstream';
 
@@ -271,10 +271,4 @@ export function leaks(secrets: readonly string[], ...haystacks: (string | Buffer
   return haystacks.flatMap((haystack) => leakedFragments(haystack, secrets));
 }
 
-/** The bytes of hub.db and auth.db, with what is still only in their write-ahead logs. */
-export function databaseBytes(dir: string): Buffer {
-  const files = ['hub.db', 'hub.db-wal', 'auth.db', 'auth.db-wal'].map((name) => path.join(dir, name));
-  return Buffer.concat(files.filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file)));
-}
-
-export { fragmentsOf };
+export { databaseBytes };
